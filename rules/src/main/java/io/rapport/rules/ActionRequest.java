@@ -1,0 +1,27 @@
+package io.rapport.rules;
+
+import java.util.Map;
+
+/**
+ * An action a rule asked for (a follow-up email, a discount, an escalation), with the rule and
+ * touchpoint behind it. {@code sequence} numbers the actions of one touchpoint, which makes
+ * (touchpointId, sequence) a stable idempotency key.
+ */
+public record ActionRequest(
+    String customerId,
+    String channel,
+    String template,
+    Map<String, Object> params,
+    String rule,
+    String touchpointId,
+    int sequence) {
+
+  public ActionRequest {
+    params = params == null ? Map.of() : Map.copyOf(params);
+  }
+
+  /** The key a receiver uses to drop a repeated delivery of this action. */
+  public String idempotencyKey() {
+    return touchpointId + "/" + sequence;
+  }
+}

@@ -1,0 +1,179 @@
+package io.rapport.rules;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A customer as the rules see it: the lifecycle stage and the standard aggregates the engine
+ * keeps up to date before rules run.
+ *
+ * <p>Mutable on purpose: it is a working fact inside one evaluation. The engine copies it before
+ * deciding and keeps the copy only once the decision is committed.
+ */
+public final class Customer {
+  /** The stage of a customer the store has never seen. */
+  public static final String FIRST_STAGE = "PROSPECT";
+
+  private final String id;
+  private String stage;
+  private Instant stageSince;
+  private int orders;
+  private BigDecimal revenue;
+  private Instant lastPurchaseAt;
+  private Instant lastActivityAt;
+  private Integer lastNps;
+  private int complaints;
+  private final Map<String, Object> attributes;
+  private long version;
+
+  public Customer(String id) {
+    this(id, FIRST_STAGE, null, 0, BigDecimal.ZERO, null, null, null, 0, Map.of(), 0);
+  }
+
+  public Customer(
+      String id,
+      String stage,
+      Instant stageSince,
+      int orders,
+      BigDecimal revenue,
+      Instant lastPurchaseAt,
+      Instant lastActivityAt,
+      Integer lastNps,
+      int complaints,
+      Map<String, Object> attributes,
+      long version) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.stage = Objects.requireNonNull(stage, "stage");
+    this.stageSince = stageSince;
+    this.orders = orders;
+    this.revenue = revenue == null ? BigDecimal.ZERO : revenue;
+    this.lastPurchaseAt = lastPurchaseAt;
+    this.lastActivityAt = lastActivityAt;
+    this.lastNps = lastNps;
+    this.complaints = complaints;
+    this.attributes = new HashMap<>(attributes == null ? Map.of() : attributes);
+    this.version = version;
+  }
+
+  /** An independent copy, so a failed decision leaves the original untouched. */
+  public Customer copy() {
+    return new Customer(
+        id,
+        stage,
+        stageSince,
+        orders,
+        revenue,
+        lastPurchaseAt,
+        lastActivityAt,
+        lastNps,
+        complaints,
+        attributes,
+        version);
+  }
+
+  /**
+   * Updates the standard aggregates with one touchpoint, before the rules see it: orders and
+   * revenue for purchases (refunds take revenue back), last activity, last NPS score,
+   * complaints.
+   */
+  public void absorb(Touchpoint t) {
+    Instant at = t.occurredAt();
+    if (lastActivityAt == null || at.isAfter(lastActivityAt)) {
+      lastActivityAt = at;
+    }
+    switch (t.type()) {
+      case "purchase" -> {
+        orders++;
+        if (t.value() != null) {
+          revenue = revenue.add(t.value());
+        }
+        if (lastPurchaseAt == null || at.isAfter(lastPurchaseAt)) {
+          lastPurchaseAt = at;
+        }
+      }
+      case "refund" -> {
+        if (t.value() != null) {
+          revenue = revenue.subtract(t.value().abs());
+        }
+      }
+      case "complaint" -> complaints++;
+      case "nps_response" -> {
+        Number score = t.number("score");
+        if (score != null) {
+          lastNps = score.intValue();
+        }
+      }
+      default -> {
+        // other types only count as activity
+      }
+    }
+  }
+
+  /** Moves to a stage; the caller records the transition. */
+  void enter(String newStage, Instant at) {
+    this.stage = newStage;
+    this.stageSince = at;
+  }
+
+  /** Marks this state as written once more; the store uses it for optimistic checks. */
+  public void advanceVersion() {
+    version++;
+  }
+
+  public String getId() {
+    return id;
+  }
+
+  public String getStage() {
+    return stage;
+  }
+
+  public Instant getStageSince() {
+    return stageSince;
+  }
+
+  public int getOrders() {
+    return orders;
+  }
+
+  public BigDecimal getRevenue() {
+    return revenue;
+  }
+
+  public Instant getLastPurchaseAt() {
+    return lastPurchaseAt;
+  }
+
+  public Instant getLastActivityAt() {
+    return lastActivityAt;
+  }
+
+  public Integer getLastNps() {
+    return lastNps;
+  }
+
+  public int getComplaints() {
+    return complaints;
+  }
+
+  /** Free-form attributes set by rules or integrations (email, consent, ...). */
+  public Map<String, Object> getAttributes() {
+    return attributes;
+  }
+
+  public Object attribute(String name) {
+    return attributes.get(name);
+  }
+
+  public long getVersion() {
+    return version;
+  }
+
+  @Override
+  public String toString() {
+    return "Customer[" + id + ", " + stage + ", orders=" + orders + ", revenue=" + revenue + "]";
+  }
+}

@@ -1,0 +1,148 @@
+package io.rapport.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieSession;
+
+/**
+ * A compiled set of journey rules: compile DRL files once, then decide touchpoints with them.
+ *
+ * <p>Immutable and safe to share between threads: every evaluation runs in a fresh session.
+ */
+public final class RuleBook {
+  /** The global through which consequences act. */
+  public static final String JOURNEY_GLOBAL = "journey";
+
+  /** More firings than this for one touchpoint means rules that never settle. */
+  static final int MAX_FIRINGS = 10_000;
+
+  private final KieBase kieBase;
+  private final SortedMap<String, String> files;
+  private final List<String> ruleNames;
+  private final boolean usesJourney;
+  private final List<RuleProblem> warnings;
+
+  private RuleBook(
+      KieBase kieBase, SortedMap<String, String> files, List<RuleProblem> warnings) {
+    this.kieBase = kieBase;
+    this.files = files;
+    this.warnings = List.copyOf(warnings);
+    List<String> names = new ArrayList<>();
+    boolean journey = false;
+    for (KiePackage p : kieBase.getKiePackages()) {
+      for (Rule r : p.getRules()) {
+        names.add(r.getName());
+      }
+      journey |= p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(JOURNEY_GLOBAL));
+    }
+    names.sort(String::compareTo);
+    this.ruleNames = List.copyOf(names);
+    this.usesJourney = journey;
+  }
+
+  /** The rule files packaged with Rapport. */
+  public static RuleBook defaults() {
+    return compile(RuleFiles.defaults());
+  }
+
+  /**
+   * Compiles DRL files, given as path (for example {@code rapport/journey/lifecycle.drl}) to
+   * text.
+   *
+   * @throws InvalidRulesException with file, line and column of every error
+   */
+  public static RuleBook compile(Map<String, String> drlFiles) {
+    KieServices ks = KieServices.Factory.get();
+    KieFileSystem kfs = ks.newKieFileSystem();
+    // A release id per compilation: KieServices keeps modules in a process-wide repository.
+    ReleaseId releaseId = ks.newReleaseId("io.rapport", "rulebook-" + UUID.randomUUID(), "1.0.0");
+    kfs.generateAndWritePomXML(releaseId);
+    SortedMap<String, String> sorted = new TreeMap<>(drlFiles);
+    sorted.forEach((path, text) -> kfs.write("src/main/resources/" + path, text));
+    KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+    List<RuleProblem> errors = new ArrayList<>();
+    List<RuleProblem> warnings = new ArrayList<>();
+    for (Message m : builder.getResults().getMessages()) {
+      RuleProblem p = new RuleProblem(fileOf(m.getPath()), m.getLine(), m.getColumn(), m.getText());
+      (m.getLevel() == Message.Level.ERROR ? errors : warnings).add(p);
+    }
+    if (!errors.isEmpty()) {
+      ks.getRepository().removeKieModule(releaseId);
+      throw new InvalidRulesException(errors);
+    }
+    try {
+      KieContainer container = ks.newKieContainer(releaseId);
+      return new RuleBook(container.getKieBase(), sorted, warnings);
+    } finally {
+      ks.getRepository().removeKieModule(releaseId);
+    }
+  }
+
+  private static String fileOf(String path) {
+    if (path == null) {
+      return "";
+    }
+    return path.startsWith("src/main/resources/") ? path.substring(19) : path;
+  }
+
+  /**
+   * Decides one touchpoint for one customer. The customer is changed in place (stage); the
+   * caller has already applied {@link Customer#absorb(Touchpoint)}.
+   */
+  public Decision evaluate(Customer customer, Touchpoint touchpoint) {
+    KieSession session = kieBase.newKieSession();
+    try {
+      Recorder recorder = new Recorder(touchpoint, session);
+      if (usesJourney) {
+        session.setGlobal(JOURNEY_GLOBAL, recorder);
+      }
+      session.addEventListener(recorder);
+      session.insert(customer);
+      session.insert(touchpoint);
+      int fired = session.fireAllRules(MAX_FIRINGS);
+      if (fired >= MAX_FIRINGS) {
+        return Decision.failed("rules did not settle after " + MAX_FIRINGS + " firings");
+      }
+      return recorder.decision();
+    } catch (RuntimeException e) {
+      return Decision.failed(rootMessage(e));
+    } finally {
+      session.dispose();
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /** The files this rule book was compiled from, by path. */
+  public SortedMap<String, String> files() {
+    return files;
+  }
+
+  /** The names of every rule, sorted. */
+  public List<String> ruleNames() {
+    return ruleNames;
+  }
+
+  public List<RuleProblem> warnings() {
+    return warnings;
+  }
+}

@@ -1,0 +1,86 @@
+package io.rapport.rules;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Something a customer did, as the rules see it: a purchase, an email opened, a ticket.
+ *
+ * <p>{@code occurredAt} is event time; a rule's "now" is the occurredAt of the touchpoint it
+ * decides. {@code value} is a money amount (purchases, refunds), null when there is none.
+ */
+public record Touchpoint(
+    String id,
+    String customerId,
+    String type,
+    Instant occurredAt,
+    String channel,
+    BigDecimal value,
+    String currency,
+    Map<String, Object> properties) {
+
+  public Touchpoint {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(customerId, "customerId");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(occurredAt, "occurredAt");
+    properties = properties == null ? Map.of() : Map.copyOf(properties);
+  }
+
+  // JavaBean accessors: classic DRL constraints such as `type == "purchase"` resolve getters.
+  public String getId() {
+    return id;
+  }
+
+  public String getCustomerId() {
+    return customerId;
+  }
+
+  public String getType() {
+    return type;
+  }
+
+  public Instant getOccurredAt() {
+    return occurredAt;
+  }
+
+  public String getChannel() {
+    return channel;
+  }
+
+  public BigDecimal getValue() {
+    return value;
+  }
+
+  public String getCurrency() {
+    return currency;
+  }
+
+  public Map<String, Object> getProperties() {
+    return properties;
+  }
+
+  /** A property as a number, or null when absent or not numeric: {@code number("score") >= 9}. */
+  public Number number(String name) {
+    Object v = properties.get(name);
+    if (v instanceof Number n) {
+      return n;
+    }
+    if (v instanceof String s) {
+      try {
+        return new BigDecimal(s.trim());
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** A property as text, or null when absent. */
+  public String text(String name) {
+    Object v = properties.get(name);
+    return v == null ? null : v.toString();
+  }
+}
