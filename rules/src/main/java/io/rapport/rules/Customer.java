@@ -80,6 +80,9 @@ public final class Customer {
    * complaints.
    */
   public void absorb(Touchpoint t) {
+    if (Touchpoint.TIMER.equals(t.type())) {
+      return; // a timer is the passing of time, not something the customer did
+    }
     Instant at = t.occurredAt();
     if (lastActivityAt == null || at.isAfter(lastActivityAt)) {
       lastActivityAt = at;
@@ -166,6 +169,25 @@ public final class Customer {
 
   public Object attribute(String name) {
     return attributes.get(name);
+  }
+
+  /** An attribute holding an ISO-8601 instant, or null when absent or not one. */
+  public Instant instantAttribute(String name) {
+    Object v = attributes.get(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(v.toString());
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Sets (or with null removes) an attribute; true when that changed anything. */
+  boolean setAttribute(String name, Object value) {
+    Object old = value == null ? attributes.remove(name) : attributes.put(name, value);
+    return !java.util.Objects.equals(old, value);
   }
 
   public long getVersion() {

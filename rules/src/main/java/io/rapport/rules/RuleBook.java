@@ -1,11 +1,16 @@
 package io.rapport.rules;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
@@ -25,6 +30,17 @@ import org.kie.api.runtime.KieSession;
 public final class RuleBook {
   /** The global through which consequences act. */
   public static final String JOURNEY_GLOBAL = "journey";
+
+  /** The name recorded for what the engine itself decides, outside any rule. */
+  public static final String ENGINE = "(engine)";
+
+  public static final String INACTIVE_90 = "inactive-90";
+  public static final String INACTIVE_365 = "inactive-365";
+  static final Duration INACTIVE_90_AFTER = Duration.ofDays(90);
+  static final Duration INACTIVE_365_AFTER = Duration.ofDays(365);
+
+  /** Longest a compilation may take before the rule files are refused. */
+  static final Duration MAX_COMPILE_TIME = Duration.ofSeconds(60);
 
   /** More firings than this for one touchpoint means rules that never settle. */
   static final int MAX_FIRINGS = 10_000;
@@ -65,6 +81,33 @@ public final class RuleBook {
    * @throws InvalidRulesException with file, line and column of every error
    */
   public static RuleBook compile(Map<String, String> drlFiles) {
+    List<RuleProblem> refused = RuleSandbox.check(drlFiles);
+    if (!refused.isEmpty()) {
+      throw new InvalidRulesException(refused);
+    }
+    // A pathological file must not hold a reload (or start-up) hostage.
+    FutureTask<RuleBook> task = new FutureTask<>(() -> build(drlFiles));
+    Thread compiler = new Thread(task, "rapport-rule-compiler");
+    compiler.setDaemon(true);
+    compiler.start();
+    try {
+      return task.get(MAX_COMPILE_TIME.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      compiler.interrupt();
+      throw new InvalidRulesException(List.of(new RuleProblem("", 0, 0,
+          "the rules took longer than " + MAX_COMPILE_TIME.toSeconds() + " s to compile")));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while compiling rules", e);
+    }
+  }
+
+  private static RuleBook build(Map<String, String> drlFiles) {
     KieServices ks = KieServices.Factory.get();
     KieFileSystem kfs = ks.newKieFileSystem();
     // A release id per compilation: KieServices keeps modules in a process-wide repository.
@@ -99,13 +142,24 @@ public final class RuleBook {
   }
 
   /**
-   * Decides one touchpoint for one customer. The customer is changed in place (stage); the
-   * caller has already applied {@link Customer#absorb(Touchpoint)}.
+   * Decides one touchpoint for one customer: counts it into the aggregates, keeps the engine's
+   * inactivity timers, then runs the rules. The customer is changed in place.
    */
-  public Decision evaluate(Customer customer, Touchpoint touchpoint) {
+  public Decision decide(Customer customer, Touchpoint touchpoint) {
+    customer.absorb(touchpoint);
+    return evaluate(customer, touchpoint);
+  }
+
+  /** Runs the rules only; {@link #decide} is what the engine and replays call. */
+  Decision evaluate(Customer customer, Touchpoint touchpoint) {
     KieSession session = kieBase.newKieSession();
     try {
-      Recorder recorder = new Recorder(touchpoint, session);
+      Recorder recorder = new Recorder(touchpoint, session, ENGINE);
+      if ("purchase".equals(touchpoint.type())) {
+        // Every purchase pushes the inactivity timers back: they fire only after a quiet spell.
+        recorder.after(customer, INACTIVE_90_AFTER, INACTIVE_90);
+        recorder.after(customer, INACTIVE_365_AFTER, INACTIVE_365);
+      }
       if (usesJourney) {
         session.setGlobal(JOURNEY_GLOBAL, recorder);
       }

@@ -22,15 +22,24 @@ public final class RuleFiles {
 
   /** The default DRL files, by path relative to the classpath root. */
   public static Map<String, String> defaults() {
+    return packaged(".drl");
+  }
+
+  /** The default scenario files (YAML), by path relative to the classpath root. */
+  public static Map<String, String> defaultScenarios() {
+    return packaged(".yaml");
+  }
+
+  private static Map<String, String> packaged(String suffix) {
     try {
       URI location = RuleFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI();
       Path root = Path.of(location);
       if (Files.isDirectory(root)) {
-        return fromDirectory(root, root.resolve(DEFAULT_FOLDER));
+        return fromDirectory(root, root.resolve(DEFAULT_FOLDER), suffix);
       }
       try (FileSystem jar = FileSystems.newFileSystem(root)) {
         Path top = jar.getPath("/");
-        return fromDirectory(top, top.resolve(DEFAULT_FOLDER));
+        return fromDirectory(top, top.resolve(DEFAULT_FOLDER), suffix);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the default rules", e);
@@ -41,17 +50,22 @@ public final class RuleFiles {
 
   /** Every {@code .drl} file under a directory, by path relative to it. */
   public static Map<String, String> fromDirectory(Path dir) {
-    return fromDirectory(dir, dir);
+    return fromDirectory(dir, dir, ".drl");
   }
 
-  private static Map<String, String> fromDirectory(Path base, Path dir) {
+  /** Every scenario file ({@code .yaml}) under a directory, by path relative to it. */
+  public static Map<String, String> scenariosIn(Path dir) {
+    return fromDirectory(dir, dir, ".yaml");
+  }
+
+  private static Map<String, String> fromDirectory(Path base, Path dir, String suffix) {
     Map<String, String> files = new TreeMap<>();
     if (!Files.isDirectory(dir)) {
       return files;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
-        if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".drl")) {
+        if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix)) {
           String rel = base.relativize(p).toString().replace('\\', '/');
           files.put(rel, Files.readString(p, StandardCharsets.UTF_8));
         }

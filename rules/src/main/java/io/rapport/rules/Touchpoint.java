@@ -2,6 +2,8 @@ package io.rapport.rules;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,12 +23,30 @@ public record Touchpoint(
     String currency,
     Map<String, Object> properties) {
 
+  /** The type of the touchpoint a fired timer becomes; its name is in properties["name"]. */
+  public static final String TIMER = "timer";
+
   public Touchpoint {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(customerId, "customerId");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(occurredAt, "occurredAt");
-    properties = properties == null ? Map.of() : Map.copyOf(properties);
+    // Not Map.copyOf: JSON properties may hold nulls.
+    properties =
+        properties == null || properties.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+  }
+
+  /**
+   * The touchpoint a fired timer becomes. Its id is derived from customer, name and due time, so
+   * a timer fired twice (a crash between firing and recording) is a duplicate.
+   */
+  public static Touchpoint timer(String customerId, String name, Instant dueAt, Map<String, Object> payload) {
+    Map<String, Object> properties = new LinkedHashMap<>(payload == null ? Map.of() : payload);
+    properties.put("name", name);
+    return new Touchpoint(
+        "timer:" + customerId + ":" + name + ":" + dueAt, customerId, TIMER, dueAt, "timer", null, null, properties);
   }
 
   // JavaBean accessors: classic DRL constraints such as `type == "purchase"` resolve getters.

@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The purchase lifecycle of lifecycle.drl, one behaviour per test. */
-class LifecycleRulesTest {
+/** The purchase lifecycle of purchases.drl, one behaviour per test, in Java. */
+class PurchaseRulesTest {
   private static final RuleBook RULES = RuleBook.defaults();
   private int seq;
 
@@ -26,8 +26,7 @@ class LifecycleRulesTest {
   }
 
   private Decision decide(Customer c, Touchpoint t) {
-    c.absorb(t);
-    return RULES.evaluate(c, t);
+    return RULES.decide(c, t);
   }
 
   @Test
@@ -59,7 +58,9 @@ class LifecycleRulesTest {
               assertThat(a.touchpointId()).isEqualTo(t.id());
               assertThat(a.idempotencyKey()).isEqualTo(t.id() + "/0");
             });
-    assertThat(d.firedRules()).containsExactly("First purchase makes a new customer");
+    assertThat(d.firedRules()).contains("First purchase makes a new customer");
+    assertThat(d.timers().stream().filter(r -> !r.cancels()).map(TimerRequest::name))
+        .containsExactly("inactive-90", "inactive-365", "review-request");
   }
 
   @Test
@@ -143,7 +144,7 @@ class LifecycleRulesTest {
                 then journey.moveTo($c, "", "oops");
                 end
                 """));
-    Decision d = broken.evaluate(new Customer("c-8"), purchase("c-8", "1"));
+    Decision d = broken.decide(new Customer("c-8"), purchase("c-8", "1"));
     assertThat(d.failedToDecide()).isTrue();
     assertThat(d.error()).contains("Moves nowhere");
   }
