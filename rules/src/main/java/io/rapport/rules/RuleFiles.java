@@ -48,6 +48,26 @@ public final class RuleFiles {
     }
   }
 
+  /**
+   * The default DRL files with those of a rules directory laid over them: a file of the same
+   * name replaces the default, a new name adds a file.
+   */
+  public static Map<String, String> withOverrides(Path dir) {
+    Map<String, String> files = new TreeMap<>(defaults());
+    fromDirectory(dir, dir, ".drl").forEach((name, text) -> files.put(DEFAULT_FOLDER + "/" + name, text));
+    return files;
+  }
+
+  /** The default scenarios with those of a rules directory (or its scenarios/ folder) laid over them. */
+  public static Map<String, String> scenariosWithOverrides(Path dir) {
+    Map<String, String> files = new TreeMap<>(defaultScenarios());
+    fromDirectory(dir, dir, ".yaml").forEach((name, text) -> {
+      String plain = name.startsWith("scenarios/") ? name.substring("scenarios/".length()) : name;
+      files.put(DEFAULT_FOLDER + "/scenarios/" + plain, text);
+    });
+    return files;
+  }
+
   /** Every {@code .drl} file under a directory, by path relative to it. */
   public static Map<String, String> fromDirectory(Path dir) {
     return fromDirectory(dir, dir, ".drl");
