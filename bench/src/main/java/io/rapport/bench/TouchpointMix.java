@@ -1,0 +1,50 @@
+package io.rapport.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+/**
+ * Generates a realistic stream of touchpoints: mostly visits and email opens, some purchases,
+ * a few tickets, NPS answers and complaints, spread over a population of customers.
+ */
+final class TouchpointMix {
+  private static final String[] CHANNELS = {"web", "app", "email", "store"};
+  private final SplittableRandom random;
+  private final int customers;
+  private final String runId;
+  private final Instant start;
+  private long next;
+
+  TouchpointMix(long seed, int customers, String runId, Instant start) {
+    this.random = new SplittableRandom(seed);
+    this.customers = customers;
+    this.runId = runId;
+    this.start = start;
+  }
+
+  JsonObject next() {
+    long n = next++;
+    String customer = "c-" + random.nextInt(customers);
+    JsonObject t = new JsonObject()
+        .put("id", runId + "-" + n)
+        .put("customerId", customer)
+        .put("occurredAt", start.plusMillis(n).toString())
+        .put("channel", CHANNELS[random.nextInt(CHANNELS.length)]);
+    int roll = random.nextInt(100);
+    if (roll < 40) {
+      t.put("type", "web_visit").put("properties", new JsonObject().put("page", "/p/" + random.nextInt(500)));
+    } else if (roll < 65) {
+      t.put("type", "email_open").put("properties", new JsonObject().put("campaign", "nov-" + random.nextInt(5)));
+    } else if (roll < 85) {
+      t.put("type", "purchase").put("value", 5 + random.nextInt(200)).put("currency", "EUR");
+    } else if (roll < 92) {
+      t.put("type", "support_ticket").put("properties", new JsonObject().put("topic", "delivery"));
+    } else if (roll < 97) {
+      t.put("type", "nps_response").put("properties", new JsonObject().put("score", random.nextInt(11)));
+    } else {
+      t.put("type", "complaint").put("properties", new JsonObject().put("text", "late parcel"));
+    }
+    return t;
+  }
+}

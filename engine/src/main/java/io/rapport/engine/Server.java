@@ -1,0 +1,225 @@
+package io.rapport.engine;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rapport.engine.config.Settings;
+import io.rapport.engine.http.CustomerApi;
+import io.rapport.engine.http.AdminKey;
+import io.rapport.engine.http.HealthApi;
+import io.rapport.engine.http.RulesApi;
+import io.rapport.engine.rulebase.RuleBase;
+import io.micrometer.core.instrument.Gauge;
+import io.rapport.engine.ingest.ActiveRules;
+import io.rapport.engine.ingest.Ingest;
+import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.outbox.OutboxRelay;
+import io.rapport.engine.store.Database;
+import io.rapport.engine.store.JdbcStore;
+import io.rapport.routes.Channels;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Rapport server: store, rules, partitions, outbox relay, Camel channels, HTTP. */
+public final class Server implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+  private final Vertx vertx;
+  private final JdbcStore store;
+  private final OutboxRelay relay;
+  private final Channels channels;
+  private final HttpServer http;
+  private final String ingestDeployment;
+  private final long stageTimer;
+
+  private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, Channels channels, HttpServer http,
+      String ingestDeployment, long stageTimer) {
+    this.vertx = vertx;
+    this.store = store;
+    this.relay = relay;
+    this.channels = channels;
+    this.http = http;
+    this.ingestDeployment = ingestDeployment;
+    this.stageTimer = stageTimer;
+  }
+
+  /** Starts everything; returns once the HTTP port is open. */
+  public static Server start(Settings settings) throws Exception {
+    Clock clock = Clock.systemUTC();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    JourneyMetrics metrics = new JourneyMetrics(registry);
+
+    Path dataDir = settings.get(Settings.DATA_DIR);
+    Files.createDirectories(dataDir);
+    String url = settings.get(Settings.DB_URL);
+    if (url.isBlank()) {
+      url = Database.embeddedUrl(dataDir);
+    }
+    int partitions = settings.get(Settings.PARTITIONS);
+    JdbcStore store =
+        Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD),
+            settings.get(Settings.DB_POOL_SIZE), registry);
+    LOG.info("store: {}", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath());
+
+    String rulesDir = settings.get(Settings.RULES_DIR);
+    RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock);
+    ActiveRules rules = ruleBase.active();
+    LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
+    AdminKey admin = AdminKey.load(settings.get(Settings.ADMIN_KEY), dataDir);
+    Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
+        .description("Version of the active rule base").register(registry);
+
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setMetricsOptions(
+                    new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(registry)));
+    Duration webhookTimeout = Duration.ofMillis(settings.get(Settings.WEBHOOK_TIMEOUT_MS));
+    OutboxRelay relay =
+        new OutboxRelay(
+            vertx,
+            store,
+            metrics,
+            new OutboxRelay.Options(
+                settings.get(Settings.OUTBOX_BATCH),
+                settings.get(Settings.OUTBOX_MAX_ATTEMPTS),
+                settings.get(Settings.OUTBOX_POLL_INTERVAL),
+                webhookTimeout.plusSeconds(5),
+                settings.get(Settings.OUTBOX_BACKOFF_INITIAL),
+                settings.get(Settings.OUTBOX_BACKOFF_MAX),
+                settings.get(Settings.ACTIONS_CONNECTOR),
+                settings.get(Settings.ACTIONS_CONNECTORS)),
+            clock);
+    Ingest ingest =
+        new Ingest(
+            new Ingest.Options(partitions, settings.get(Settings.MAX_IN_FLIGHT),
+                settings.get(Settings.GROUP_COMMIT_MAX), settings.get(Settings.CACHE_CUSTOMERS)),
+            store, rules, metrics, relay::nudge, clock);
+    String deployment =
+        vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+
+    Router router = Router.router(vertx);
+    new CustomerApi(vertx, store).mount(router);
+    new HealthApi(vertx, store, rules, registry).mount(router);
+    new RulesApi(vertx, ruleBase, admin).mount(router);
+    router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
+    router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
+    router.errorHandler(500, ctx -> {
+      LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      json(ctx.response(), 500, "internal error");
+    });
+
+    Channels channels =
+        Channels.start(vertx, router, camelProperties(settings, dataDir), extraRoutes(settings), registry);
+    HttpServer http =
+        vertx.createHttpServer(new HttpServerOptions().setHost(settings.get(Settings.HTTP_HOST))
+                .setPort(settings.get(Settings.HTTP_PORT)).setCompressionSupported(true))
+            .requestHandler(router)
+            .listen()
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    relay.start();
+    long stageTimer =
+        vertx.setPeriodic(0, settings.get(Settings.METRICS_REFRESH).toMillis(),
+            id -> vertx.executeBlocking(() -> store.customersPerStage(), false)
+                .onSuccess(metrics::customersPerStage)
+                .onFailure(e -> LOG.debug("stage counts: {}", e.getMessage())));
+    if (!rulesDir.isBlank()) {
+      Path watched = Path.of(rulesDir);
+      vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
+          id -> vertx.executeBlocking(() -> ruleBase.reloadFrom(watched), false)
+              .onFailure(e -> LOG.warn("rules.dir reload: {}", e.getMessage())));
+    }
+    LOG.info("Rapport listening on port {}", http.actualPort());
+    return new Server(vertx, store, relay, channels, http, deployment, stageTimer);
+  }
+
+  private static void json(io.vertx.core.http.HttpServerResponse response, int status, String error) {
+    if (!response.ended()) {
+      response.setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("error", error).put("details", new io.vertx.core.json.JsonArray()).encode());
+    }
+  }
+
+  /** The settings the YAML routes read as {{rapport.*}} placeholders. */
+  static Properties camelProperties(Settings settings, Path dataDir) {
+    Properties p = new Properties();
+    String drop = settings.get(Settings.DROP_DIR);
+    if (drop.isBlank()) {
+      drop = dataDir.resolve("inbox").toAbsolutePath().toString();
+    } else if (drop.equals("off")) {
+      drop = "";
+    }
+    p.setProperty("rapport.drop.dir", drop);
+    p.setProperty("rapport.webhook.url", settings.get(Settings.WEBHOOK_URL));
+    p.setProperty("rapport.webhook.timeout-ms", String.valueOf(settings.get(Settings.WEBHOOK_TIMEOUT_MS)));
+    p.setProperty("rapport.ingest.max-batch-items", String.valueOf(settings.get(Settings.MAX_BATCH_ITEMS)));
+    p.setProperty("rapport.ingest.max-body-bytes", String.valueOf(settings.get(Settings.MAX_BODY_BYTES)));
+    return p;
+  }
+
+  private static List<Path> extraRoutes(Settings settings) throws java.io.IOException {
+    String dir = settings.get(Settings.ROUTES_DIR);
+    List<Path> files = new ArrayList<>();
+    if (dir.isBlank()) {
+      return files;
+    }
+    try (Stream<Path> s = Files.list(Path.of(dir))) {
+      s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(files::add);
+    }
+    return files;
+  }
+
+  public int port() {
+    return http.actualPort();
+  }
+
+  public JdbcStore store() {
+    return store;
+  }
+
+  /** Stops taking input, decides what is queued, stops delivering, closes the store. */
+  @Override
+  public void close() {
+    try {
+      http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      channels.close();
+      vertx.cancelTimer(stageTimer);
+      vertx.undeploy(ingestDeployment).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      relay.stop();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown: {}", e.toString());
+    } finally {
+      store.close();
+    }
+  }
+}

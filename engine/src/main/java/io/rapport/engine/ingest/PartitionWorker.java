@@ -1,0 +1,190 @@
+package io.rapport.engine.ingest;
+
+import io.micrometer.core.instrument.Timer;
+import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.store.Decided;
+import io.rapport.engine.store.Store;
+import io.rapport.engine.store.WriteBatch;
+import io.rapport.rules.Customer;
+import io.rapport.rules.Decision;
+import io.rapport.rules.RuleBook;
+import io.rapport.rules.Touchpoint;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides the touchpoints of one partition's customers, one at a time in arrival order, and
+ * writes what queued up during the previous write in one transaction (group commit).
+ */
+final class PartitionWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
+
+  /** A touchpoint waiting for its partition, with the request it belongs to. */
+  record Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos) {}
+
+  private final int index;
+  private final Store store;
+  private final ActiveRules rules;
+  private final CustomerCache cache;
+  private final JourneyMetrics metrics;
+  private final int maxBatch;
+  private final Runnable afterActions;
+  private final Clock clock;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  PartitionWorker(
+      int index,
+      Store store,
+      ActiveRules rules,
+      int cacheCapacity,
+      JourneyMetrics metrics,
+      int maxBatch,
+      Runnable afterActions,
+      Clock clock) {
+    this.index = index;
+    this.store = store;
+    this.rules = rules;
+    this.cache = new CustomerCache(cacheCapacity);
+    this.metrics = metrics;
+    this.maxBatch = maxBatch;
+    this.afterActions = afterActions;
+    this.clock = clock;
+    this.thread = new Thread(this::run, "rapport-partition-" + index);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  void submit(Pending pending) {
+    queue.add(pending);
+  }
+
+  /** Stops after deciding everything already queued. */
+  void stop() throws InterruptedException {
+    running = false;
+    thread.join(30_000);
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (running || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        process(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("partition {} failed a batch of {}", index, batch.size(), e);
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void process(List<Pending> batch) {
+    RuleBook ruleBook = rules.get(); // one rule book for the whole batch
+    List<String> ids = new ArrayList<>(batch.size());
+    Set<String> customerIds = new HashSet<>();
+    for (Pending p : batch) {
+      ids.add(p.touchpoint().id());
+      customerIds.add(p.touchpoint().customerId());
+    }
+    Map<String, Customer> working = new LinkedHashMap<>();
+    Map<Ticket, int[]> counts = new IdentityHashMap<>(); // accepted, duplicates
+    List<Decided> decided = new ArrayList<>(batch.size());
+    boolean[] duplicate = new boolean[batch.size()];
+    try {
+      Set<String> known = store.knownTouchpoints(ids);
+      List<String> toLoad = new ArrayList<>();
+      for (String id : customerIds) {
+        Customer cached = cache.get(id);
+        if (cached != null) {
+          working.put(id, cached.copy());
+        } else {
+          toLoad.add(id);
+        }
+      }
+      store.customers(toLoad).forEach((id, c) -> working.put(id, c));
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < batch.size(); i++) {
+        Touchpoint t = batch.get(i).touchpoint();
+        if (known.contains(t.id()) || !seen.add(t.id())) {
+          duplicate[i] = true;
+          continue;
+        }
+        Customer customer = working.computeIfAbsent(t.customerId(), Customer::new);
+        long start = System.nanoTime();
+        Decision d = ruleBook.decide(customer, t);
+        metrics.decisionTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (d.failedToDecide()) {
+          LOG.warn("rules failed on touchpoint {} of customer {}: {}", t.id(), t.customerId(), d.error());
+        }
+        decided.add(new Decided(t, d));
+      }
+      Map<String, Customer> changed = new LinkedHashMap<>();
+      for (Decided d : decided) {
+        String id = d.touchpoint().customerId();
+        changed.putIfAbsent(id, working.get(id));
+      }
+      if (!decided.isEmpty()) {
+        store.write(new WriteBatch(decided, List.copyOf(changed.values()), clock.instant()));
+      }
+      for (Customer c : changed.values()) {
+        c.advanceVersion(); // now equal to the stored version
+        cache.put(c);
+      }
+    } catch (RuntimeException e) {
+      working.keySet().forEach(cache::forget);
+      Map<Ticket, Integer> failed = new IdentityHashMap<>();
+      batch.forEach(p -> failed.merge(p.ticket(), 1, Integer::sum));
+      failed.forEach((ticket, n) -> ticket.settle(0, 0, n, e));
+      LOG.warn("partition {} could not commit {} touchpoints: {}", index, batch.size(), e.getMessage());
+      return;
+    }
+    long now = System.nanoTime();
+    boolean anyAction = false;
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      counts.computeIfAbsent(p.ticket(), k -> new int[2])[duplicate[i] ? 1 : 0]++;
+      metrics.ingestLag(now - p.arrivedNanos());
+    }
+    for (Decided d : decided) {
+      metrics.touchpoint(d.touchpoint(), d.decision().failedToDecide() ? "rule_error" : "decided");
+      metrics.decided(d.decision());
+      anyAction |= !d.decision().actions().isEmpty();
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (duplicate[i]) {
+        metrics.touchpoint(batch.get(i).touchpoint(), "duplicate");
+      }
+    }
+    counts.forEach((ticket, c) -> ticket.settle(c[0], c[1], 0, null));
+    if (anyAction) {
+      afterActions.run();
+    }
+  }
+
+  int queued() {
+    return queue.size();
+  }
+}

@@ -1,0 +1,126 @@
+package io.rapport.engine.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.rapport.rules.Decision;
+import io.rapport.rules.Touchpoint;
+import io.rapport.rules.Transition;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Rapport's own meters, named once here. Micrometer names become Prometheus names:
+ * {@code rapport.touchpoints} is exposed as {@code rapport_touchpoints_total}.
+ */
+public final class JourneyMetrics {
+  public static final String TOUCHPOINTS = "rapport.touchpoints";
+  public static final String TRANSITIONS = "rapport.stage.transitions";
+  public static final String CUSTOMERS = "rapport.customers";
+  public static final String ACTIONS = "rapport.actions";
+  public static final String RULE_FIRINGS = "rapport.rule.firings";
+  public static final String DECISION = "rapport.decision";
+  public static final String INGEST_LAG = "rapport.ingest.lag";
+
+  /** Tag values beyond this many distinct ones are counted as "other", to bound cardinality. */
+  static final int MAX_TAG_VALUES = 100;
+
+  private final MeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Set<String> seenValues = ConcurrentHashMap.newKeySet();
+  private final Timer decision;
+  private final Timer ingestLag;
+  private final MultiGauge customers;
+
+  public JourneyMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.decision =
+        Timer.builder(DECISION)
+            .description("Time to decide one touchpoint with the rules")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(1_000))
+            .maximumExpectedValue(Duration.ofSeconds(1))
+            .register(registry);
+    this.ingestLag =
+        Timer.builder(INGEST_LAG)
+            .description("Time from a touchpoint's arrival to its commit")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    this.customers =
+        MultiGauge.builder(CUSTOMERS).description("Customers per lifecycle stage").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public Timer decisionTimer() {
+    return decision;
+  }
+
+  public void touchpoint(Touchpoint t, String outcome) {
+    count(TOUCHPOINTS, "Touchpoints received, by outcome (decided, duplicate, rule_error)",
+        "type", bounded(t.type()), "channel", bounded(t.channel()), "outcome", outcome);
+  }
+
+  public void decided(Decision d) {
+    for (Transition t : d.transitions()) {
+      count(TRANSITIONS, "Lifecycle stage transitions", "from", bounded(t.from()), "to", bounded(t.to()));
+    }
+    for (String rule : d.firedRules()) {
+      count(RULE_FIRINGS, "Rule firings", "rule", bounded(rule));
+    }
+    d.actions().forEach(a -> action(a.channel(), a.suppressed() ? "suppressed" : "created"));
+  }
+
+  /** Counts an action by channel and outcome (created, sent, retried, failed). */
+  public void action(String channel, String outcome) {
+    count(ACTIONS, "Actions, by outcome (created, sent, retried, failed)",
+        "type", "send", "channel", bounded(channel), "outcome", outcome);
+  }
+
+  public void ingestLag(long nanos) {
+    ingestLag.record(Duration.ofNanos(nanos));
+  }
+
+  public void customersPerStage(Map<String, Long> counts) {
+    customers.register(
+        counts.entrySet().stream()
+            .map(e -> MultiGauge.Row.of(Tags.of("stage", e.getKey()), e.getValue()))
+            .toList(),
+        true);
+  }
+
+  private void count(String name, String description, String... tags) {
+    String key = name + '|' + String.join("|", tags);
+    counters
+        .computeIfAbsent(
+            key, k -> Counter.builder(name).description(description).tags(tags).register(registry))
+        .increment();
+  }
+
+  private String bounded(String value) {
+    if (value == null || value.isEmpty()) {
+      return "none";
+    }
+    if (seenValues.contains(value)) {
+      return value;
+    }
+    if (seenValues.size() >= MAX_TAG_VALUES) {
+      return "other";
+    }
+    seenValues.add(value);
+    return value;
+  }
+
+  static List<String> names() {
+    return List.of(TOUCHPOINTS, TRANSITIONS, CUSTOMERS, ACTIONS, RULE_FIRINGS, DECISION, INGEST_LAG);
+  }
+}

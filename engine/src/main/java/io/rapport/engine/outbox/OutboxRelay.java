@@ -1,0 +1,186 @@
+package io.rapport.engine.outbox;
+
+import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.OutboxAction;
+import io.rapport.engine.store.Store;
+import io.rapport.routes.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves actions from the outbox to the connector routes: claims due actions, sends each on the
+ * event bus, records sent, retry later (with backoff) or failed. A claim is a lease, so actions
+ * claimed by a relay that died become due again by themselves.
+ */
+public final class OutboxRelay {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+
+  /** How the relay delivers. */
+  public record Options(
+      int batch,
+      int maxAttempts,
+      Duration pollInterval,
+      Duration deliveryTimeout,
+      Duration backoffInitial,
+      Duration backoffMax,
+      String defaultConnector,
+      Map<String, String> connectorByChannel) {}
+
+  private final Vertx vertx;
+  private final Store store;
+  private final JourneyMetrics metrics;
+  private final Options options;
+  private final Clock clock;
+  private final Backoff backoff;
+  private final Semaphore wake = new Semaphore(0);
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Clock clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.metrics = metrics;
+    this.options = options;
+    this.clock = clock;
+    this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
+    this.thread = new Thread(this::run, "rapport-outbox-relay");
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** New actions were committed: look now rather than at the next poll. */
+  public void nudge() {
+    if (wake.availablePermits() == 0) {
+      wake.release();
+    }
+  }
+
+  public void stop() throws InterruptedException {
+    running = false;
+    nudge();
+    thread.join(options.deliveryTimeout().toMillis() + 5_000);
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        int handled = relayOnce();
+        if (handled < options.batch()) {
+          wake.tryAcquire(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+          wake.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("outbox relay: {}", e.getMessage());
+        try {
+          Thread.sleep(options.pollInterval().toMillis());
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Claims and delivers one batch of due actions; returns how many it handled. */
+  int relayOnce() throws InterruptedException {
+    Duration lease = options.deliveryTimeout().plusSeconds(30);
+    List<OutboxAction> due = store.claimDueActions(clock.instant(), options.batch(), lease);
+    if (due.isEmpty()) {
+      return 0;
+    }
+    List<CompletableFuture<JsonObject>> replies = new ArrayList<>(due.size());
+    for (OutboxAction a : due) {
+      replies.add(send(a));
+    }
+    List<Delivery> results = new ArrayList<>(due.size());
+    for (int i = 0; i < due.size(); i++) {
+      results.add(outcome(due.get(i), await(replies.get(i))));
+    }
+    store.recordDeliveries(results);
+    for (int i = 0; i < due.size(); i++) {
+      metrics.action(due.get(i).channel(), switch (results.get(i).status()) {
+        case SENT -> "sent";
+        case FAILED -> "failed";
+        case PENDING -> "retried";
+      });
+    }
+    return due.size();
+  }
+
+  private CompletableFuture<JsonObject> send(OutboxAction a) {
+    JsonObject body =
+        new JsonObject()
+            .put("id", a.id())
+            .put("idempotencyKey", a.idempotencyKey())
+            .put("customerId", a.customerId())
+            .put("channel", a.channel())
+            .put("template", a.template())
+            .put("params", new JsonObject(a.params()))
+            .put("rule", a.rule())
+            .put("touchpointId", a.touchpointId())
+            .put("attempt", a.attempts() + 1)
+            .put(Addresses.CONNECTOR, connectorFor(a.channel()));
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deliveryTimeout().toMillis());
+    CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+    vertx.eventBus()
+        .<JsonObject>request(Addresses.ACTIONS, body, delivery)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                reply.complete(ar.result().body());
+              } else {
+                reply.complete(
+                    new JsonObject()
+                        .put("outcome", "failed")
+                        .put("retriable", true)
+                        .put("error", "no answer from connector: " + ar.cause().getMessage()));
+              }
+            });
+    return reply;
+  }
+
+  String connectorFor(String channel) {
+    return options.connectorByChannel().getOrDefault(channel, options.defaultConnector());
+  }
+
+  private JsonObject await(CompletableFuture<JsonObject> reply) throws InterruptedException {
+    try {
+      return reply.get(options.deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return new JsonObject().put("outcome", "failed").put("retriable", true).put("error", "timed out");
+    }
+  }
+
+  private Delivery outcome(OutboxAction a, JsonObject reply) {
+    Instant now = clock.instant();
+    int attempts = a.attempts() + 1;
+    if ("sent".equals(reply.getString("outcome"))) {
+      return new Delivery(a.id(), Delivery.Status.SENT, attempts, now, null, null);
+    }
+    String error = reply.getString("error", "unknown failure");
+    boolean retriable = reply.getBoolean("retriable", true);
+    if (!retriable || attempts >= options.maxAttempts()) {
+      LOG.warn("action {} ({} to {}) failed after {} attempt(s): {}", a.id(), a.template(), a.customerId(), attempts, error);
+      return new Delivery(a.id(), Delivery.Status.FAILED, attempts, now, null, error);
+    }
+    return new Delivery(a.id(), Delivery.Status.PENDING, attempts, now, now.plus(backoff.after(attempts)), error);
+  }
+}

@@ -1,0 +1,56 @@
+package io.rapport.engine.store;
+
+import io.rapport.rules.Customer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Where customers, touchpoints, transitions and the action outbox live. Blocking: call it off the event loop. */
+public interface Store extends AutoCloseable {
+
+  /** Which of these touchpoint ids are already stored. */
+  Set<String> knownTouchpoints(Collection<String> ids);
+
+  /** The stored customers among these ids. */
+  Map<String, Customer> customers(Collection<String> ids);
+
+  Optional<Customer> customer(String id);
+
+  /**
+   * Writes a group commit in one transaction. Customers of version 0 are inserted, others
+   * updated only if their stored version is still the one they were read at.
+   */
+  void write(WriteBatch batch);
+
+  CustomerJourney journey(String customerId);
+
+  Map<String, Long> customersPerStage();
+
+  /**
+   * Claims up to {@code limit} pending actions due at {@code now}: they are not due again before
+   * {@code now + lease}, so a crashed relay's claims come back on their own.
+   */
+  List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease);
+
+  /** Records delivery results, in one transaction. */
+  void recordDeliveries(List<Delivery> deliveries);
+
+  /** Every rule version, oldest first. */
+  List<RuleVersion> ruleVersions();
+
+  /** The rule version in force: the latest one. */
+  Optional<RuleVersion> activeRules();
+
+  /** Stores a rule base as the next version and returns it. */
+  RuleVersion saveRules(Map<String, String> files, String checksum, Instant at, String activatedBy, String note);
+
+  /** True when the store answers a trivial query. */
+  boolean reachable();
+
+  @Override
+  void close();
+}

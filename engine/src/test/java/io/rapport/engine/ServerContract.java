@@ -1,0 +1,307 @@
+package io.rapport.engine;
+
+import static io.rapport.engine.Api.purchase;
+import static io.rapport.engine.Api.touchpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rapport.engine.config.Settings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the running server does over HTTP, whatever the store: subclasses give the database.
+ * One server for the class; each test uses its own customers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ServerContract {
+  static final String ADMIN_KEY = "test-admin-key";
+  Path dataDir;
+  WebhookReceiver webhook;
+  Server server;
+  Api api;
+
+  /** The db.url to run on; empty for the embedded default. */
+  abstract String databaseUrl() throws Exception;
+
+  void dropDatabase() throws Exception {}
+
+  @BeforeAll
+  void startServer() throws Exception {
+    dataDir = Files.createTempDirectory("rapport-it");
+    webhook = new WebhookReceiver();
+    Map<String, String> values = new HashMap<>();
+    values.put("http.port", "0");
+    values.put("data.dir", dataDir.toString());
+    values.put("db.url", databaseUrl());
+    values.put("webhook.url", webhook.url());
+    values.put("actions.connector", "webhook");
+    values.put("actions.connectors", "support=log");
+    values.put("outbox.max-attempts", "3");
+    values.put("outbox.backoff-initial", "PT0.1S");
+    values.put("outbox.backoff-max", "PT0.5S");
+    values.put("outbox.poll-interval", "PT0.2S");
+    values.put("ingest.max-body-bytes", "65536");
+    values.put("metrics.refresh", "PT0.5S");
+    values.put("admin.key", ADMIN_KEY);
+    server = Server.start(Settings.of(values));
+    api = new Api(server.port());
+  }
+
+  @AfterAll
+  void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (webhook != null) {
+      webhook.close();
+    }
+    dropDatabase();
+  }
+
+  @Test
+  void aPurchaseIsAcceptedOnceAndMakesANewCustomer() throws Exception {
+    Api.Response first = api.postJson(purchase("evt-a1", "c-a", 42.5));
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(first.json()).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 0));
+
+    Api.Response again = api.postJson(purchase("evt-a1", "c-a", 42.5));
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.json()).isEqualTo(new JsonObject().put("accepted", 0).put("duplicates", 1));
+
+    JsonObject profile = api.customer("c-a").json();
+    assertThat(profile.getString("stage")).isEqualTo("NEW_CUSTOMER");
+    assertThat(profile.getString("stageSince")).isEqualTo("2026-11-24T10:15:00Z");
+    assertThat(profile.getJsonObject("aggregates").getInteger("orders")).isEqualTo(1);
+    assertThat(profile.getJsonObject("aggregates").getDouble("revenue")).isEqualTo(42.5);
+  }
+
+  @Test
+  void theJourneyNamesTheRuleAndTouchpointOfEveryTransitionAndAction() throws Exception {
+    api.postJson("[" + purchase("evt-b1", "c-b", 10) + "," + purchase("evt-b2", "c-b", 10) + "]");
+    JsonObject journey = api.journey("c-b").json();
+    JsonArray transitions = journey.getJsonArray("transitions");
+    assertThat(transitions).hasSize(2);
+    assertThat(transitions.getJsonObject(0).getString("rule")).isEqualTo("First purchase makes a new customer");
+    assertThat(transitions.getJsonObject(0).getString("touchpointId")).isEqualTo("evt-b1");
+    assertThat(transitions.getJsonObject(1).getString("from")).isEqualTo("NEW_CUSTOMER");
+    assertThat(transitions.getJsonObject(1).getString("to")).isEqualTo("REPEAT");
+    assertThat(transitions.getJsonObject(1).getString("touchpointId")).isEqualTo("evt-b2");
+    JsonArray actions = journey.getJsonArray("actions");
+    assertThat(actions).hasSize(2);
+    assertThat(actions.getJsonObject(1).getString("template")).isEqualTo("thank-you-repeat");
+    assertThat(actions.getJsonObject(1).getString("rule")).isEqualTo("Second purchase makes a repeat customer");
+    assertThat(actions.getJsonObject(1).getString("touchpointId")).isEqualTo("evt-b2");
+  }
+
+  @Test
+  void anArrayAndNdjsonAreEachOneBatch() throws Exception {
+    Api.Response array = api.postJson("[" + purchase("evt-c1", "c-c1", 1) + "," + purchase("evt-c2", "c-c2", 1) + "]");
+    assertThat(array.json().getInteger("accepted")).isEqualTo(2);
+    Api.Response ndjson = api.post("/v1/touchpoints", "application/x-ndjson",
+        purchase("evt-c3", "c-c3", 1) + "\n" + purchase("evt-c4", "c-c3", 1) + "\n");
+    assertThat(ndjson.status()).isEqualTo(202);
+    assertThat(ndjson.json().getInteger("accepted")).isEqualTo(2);
+    assertThat(api.customer("c-c3").json().getString("stage")).isEqualTo("REPEAT");
+  }
+
+  @Test
+  void aBatchWithOneBadItemIsRejectedWholeAndStoresNothing() throws Exception {
+    String good = purchase("evt-d1", "c-d", 5);
+    String bad = "{\"id\":\"evt-d2\",\"customerId\":\"c-d\",\"type\":\"purchase\",\"occurredAt\":\"yesterday\"}";
+    Api.Response r = api.postJson("[" + good + "," + bad + "]");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.raw().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    JsonObject detail = r.json().getJsonArray("details").getJsonObject(0);
+    assertThat(detail.getInteger("index")).isEqualTo(1);
+    assertThat(detail.getString("field")).isEqualTo("occurredAt");
+    assertThat(api.customer("c-d").status()).isEqualTo(404);
+    assertThat(api.postJson(good).json().getInteger("accepted")).isEqualTo(1);
+  }
+
+  @Test
+  void malformedRequestsGetClearErrorsAndChangeNothing() throws Exception {
+    assertThat(api.postJson("{not json").status()).isEqualTo(400);
+    assertThat(api.postJson("[]").status()).isEqualTo(400);
+    assertThat(api.post("/v1/touchpoints", "application/x-www-form-urlencoded", purchase("evt-e1", "c-e", 1)).status())
+        .isEqualTo(415);
+    Api.Response tooBig = api.postJson("[" + (purchase("evt-e2", "c-e", 1) + ",").repeat(1000) + purchase("evt-e3", "c-e", 1) + "]");
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(api.customer("c-e").status()).isEqualTo(404);
+    Api.Response unknown = api.customer("nobody");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().getString("error")).isEqualTo("customer not found");
+    assertThat(api.get("/v1/nothing-here").status()).isEqualTo(404);
+  }
+
+  @Test
+  void oneCustomersTouchpointsAreDecidedInArrivalOrderUnderConcurrentLoad() throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Api.Response>> sent = new ArrayList<>();
+      for (int c = 0; c < 40; c++) {
+        String customer = "c-load-" + c;
+        sent.add(clients.submit(() -> {
+          StringBuilder batch = new StringBuilder();
+          for (int i = 1; i <= 5; i++) {
+            batch.append(touchpoint(customer + "-" + i, customer, "purchase", "2026-11-24T10:0" + i + ":00Z", 20.0)).append('\n');
+          }
+          return api.post("/v1/touchpoints", "application/x-ndjson", batch.toString());
+        }));
+      }
+      for (Future<Api.Response> f : sent) {
+        assertThat(f.get().status()).isEqualTo(202);
+      }
+    } finally {
+      clients.shutdown();
+    }
+    for (int c = 0; c < 40; c++) {
+      JsonArray transitions = api.journey("c-load-" + c).json().getJsonArray("transitions");
+      assertThat(transitions.stream().map(t -> ((JsonObject) t).getString("to")))
+          .containsExactly("NEW_CUSTOMER", "REPEAT", "LOYAL");
+      assertThat(transitions.getJsonObject(2).getString("touchpointId")).isEqualTo("c-load-" + c + "-5");
+    }
+  }
+
+  @Test
+  void actionsReachTheWebhookWithTheirIdempotencyKey() throws Exception {
+    api.postJson(purchase("evt-f1", "c-f", 30));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !webhook.to("c-f").isEmpty());
+    WebhookReceiver.Delivery d = webhook.to("c-f").get(0);
+    assertThat(d.idempotencyKey()).isEqualTo("evt-f1/0");
+    assertThat(d.contentType()).startsWith("application/json");
+    assertThat(d.body().getString("template")).isEqualTo("welcome-first-purchase");
+    assertThat(d.body().getString("rule")).isEqualTo("First purchase makes a new customer");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonObject action = api.journey("c-f").json().getJsonArray("actions").getJsonObject(0);
+      assertThat(action.getString("status")).isEqualTo("sent");
+      assertThat(action.getInteger("attempts")).isEqualTo(1);
+      assertThat(action.getString("sentAt")).isNotNull();
+    });
+  }
+
+  @Test
+  void aWebhookThatFailsForAWhileGetsTheActionOnALaterAttempt() throws Exception {
+    api.postJson(purchase("evt-g1", "flaky-g", 30));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      JsonObject action = api.journey("flaky-g").json().getJsonArray("actions").getJsonObject(0);
+      assertThat(action.getString("status")).isEqualTo("sent");
+      assertThat(action.getInteger("attempts")).isEqualTo(3);
+    });
+    assertThat(webhook.to("flaky-g")).hasSize(3).extracting(WebhookReceiver.Delivery::idempotencyKey).containsOnly("evt-g1/0");
+  }
+
+  @Test
+  void aRefusedActionFailsAtOnceAndAnUnreachableOneAfterItsLastAttempt() throws Exception {
+    api.postJson("[" + purchase("evt-h1", "refused-h", 30) + "," + purchase("evt-h2", "down-h", 30) + "]");
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      JsonObject refused = api.journey("refused-h").json().getJsonArray("actions").getJsonObject(0);
+      assertThat(refused.getString("status")).isEqualTo("failed");
+      assertThat(refused.getInteger("attempts")).isEqualTo(1);
+      JsonObject down = api.journey("down-h").json().getJsonArray("actions").getJsonObject(0);
+      assertThat(down.getString("status")).isEqualTo("failed");
+      assertThat(down.getInteger("attempts")).isEqualTo(3);
+      assertThat(down.getString("lastError")).contains("500");
+    });
+    assertThat(webhook.to("down-h")).hasSize(3);
+  }
+
+  @Test
+  void healthSaysLiveAndReady() throws Exception {
+    assertThat(api.get("/health/live").status()).isEqualTo(200);
+    Api.Response ready = api.get("/health/ready");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getString("store")).isEqualTo("UP");
+    assertThat(ready.json().getInteger("ruleCount")).isGreaterThan(0);
+  }
+
+  @Test
+  void metricsCountTouchpointsTransitionsActionsAndStages() throws Exception {
+    api.postJson("[" + purchase("evt-m1", "c-m", 1) + "," + purchase("evt-m1", "c-m", 1) + "]");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Api.Response metrics = api.get("/metrics");
+      assertThat(metrics.status()).isEqualTo(200);
+      assertThat(metrics.raw().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+      assertThat(metrics.body())
+          .contains("rapport_touchpoints_total{channel=\"web\",outcome=\"decided\",type=\"purchase\"}")
+          .contains("rapport_touchpoints_total{channel=\"web\",outcome=\"duplicate\",type=\"purchase\"}")
+          .contains("rapport_stage_transitions_total{from=\"PROSPECT\",to=\"NEW_CUSTOMER\"}")
+          .contains("rapport_actions_total{channel=\"email\",outcome=\"created\",type=\"send\"}")
+          .contains("rapport_rule_firings_total{rule=\"First purchase makes a new customer\"}")
+          .contains("rapport_decision_seconds_bucket")
+          .contains("rapport_ingest_lag_seconds_count")
+          .contains("rapport_customers{stage=\"NEW_CUSTOMER\"}")
+          .contains("jvm_memory_used_bytes")
+          .contains("hikaricp_connections")
+          .contains("vertx_http_server_requests");
+    });
+  }
+
+  @Test
+  void rulesChangeLiveWithTheAdminKeyAndOnlyIfTheyCompileAndPassTheirScenarios() throws Exception {
+    String vip = """
+        package rapport.journey
+        import io.rapport.rules.Customer
+        import io.rapport.rules.Touchpoint
+        global io.rapport.rules.Journey journey
+        rule "A big first order gets a thank-you call"
+        when
+            $c : Customer( orders == 1, revenue >= 1000 )
+            Touchpoint( type == "purchase" )
+        then
+            journey.send($c, "phone", "vip-thank-you");
+        end
+        """;
+    assertThat(api.put("/v1/rules/vip.drl", "text/plain", vip, null).status()).isEqualTo(401);
+    assertThat(api.put("/v1/rules/vip.drl", "text/plain", vip, "wrong").status()).isEqualTo(403);
+
+    Api.Response invalid = api.post("/v1/rules/validate?file=vip.drl", "text/plain", vip.replace("Customer(", "Custmer("), ADMIN_KEY);
+    assertThat(invalid.status()).isEqualTo(200);
+    assertThat(invalid.json().getBoolean("valid")).isFalse();
+    JsonObject error = invalid.json().getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getString("file")).isEqualTo("vip.drl");
+    assertThat(error.getInteger("line")).isEqualTo(7);
+
+    int before = api.get("/v1/rules").json().getInteger("version");
+    Api.Response hostile = api.put("/v1/rules/vip.drl", "text/plain", vip.replace("journey.send", "System.exit(1); journey.send"), ADMIN_KEY);
+    assertThat(hostile.status()).isEqualTo(422);
+    assertThat(hostile.json().getJsonArray("details").getJsonObject(0).getString("message")).contains("'System' is not allowed");
+
+    Api.Response put = api.put("/v1/rules/vip.drl", "text/plain", vip, ADMIN_KEY);
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(put.json().getInteger("version")).isEqualTo(before + 1);
+    assertThat(put.json().getJsonArray("rules").getList()).contains("A big first order gets a thank-you call");
+
+    api.postJson(purchase("evt-r1", "c-vip", 1500));
+    assertThat(api.journey("c-vip").json().getJsonArray("actions").stream()
+        .map(a -> ((JsonObject) a).getString("template"))).contains("vip-thank-you");
+
+    String breaksScenarios = api.get("/v1/rules/purchases.drl").body().replace("orders >= 2", "orders >= 3");
+    Api.Response refused = api.put("/v1/rules/purchases.drl", "text/plain", breaksScenarios, ADMIN_KEY);
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.json().getJsonArray("scenarios")).isNotEmpty();
+    assertThat(api.get("/v1/rules").json().getInteger("version")).isEqualTo(before + 1);
+
+    Api.Response rollback = api.post("/v1/rules/rollback", "application/json", "{\"version\": " + before + "}", ADMIN_KEY);
+    assertThat(rollback.status()).isEqualTo(200);
+    assertThat(rollback.json().getJsonArray("files").getList()).doesNotContain("vip.drl");
+    assertThat(api.get("/v1/rules/versions").json().getJsonArray("versions")).hasSize(before + 2);
+    assertThat(api.post("/v1/rules/rollback", "application/json", "{\"version\": 999}", ADMIN_KEY).status()).isEqualTo(404);
+    assertThat(api.post("/v1/rules/rollback", "application/json", "nonsense", ADMIN_KEY).status()).isEqualTo(400);
+    assertThat(api.put("/v1/rules/..%2Fetc.drl", "text/plain", vip, ADMIN_KEY).status()).isEqualTo(400);
+  }
+}

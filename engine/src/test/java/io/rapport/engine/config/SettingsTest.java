@@ -1,0 +1,82 @@
+package io.rapport.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  @Test
+  void defaultsRunTheEmbeddedServerOnPort8080() {
+    Settings s = Settings.load(Map.of(), null);
+    assertThat(s.get(Settings.HTTP_PORT)).isEqualTo(8080);
+    assertThat(s.get(Settings.DB_URL)).isEmpty();
+    assertThat(s.get(Settings.DATA_DIR)).isEqualTo(Path.of("./data"));
+  }
+
+  @Test
+  void environmentVariablesOverrideTheConfigFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("rapport.properties");
+    Files.writeString(file, "http.port=9000\ningest.partitions=2\n");
+    Settings s = Settings.load(Map.of("RAPPORT_HTTP_PORT", "9100"), file);
+    assertThat(s.get(Settings.HTTP_PORT)).isEqualTo(9100);
+    assertThat(s.get(Settings.PARTITIONS)).isEqualTo(2);
+  }
+
+  @Test
+  void aBadValueIsRefusedNamingTheKeyAndItsVariable() {
+    assertThatThrownBy(() -> Settings.load(Map.of("RAPPORT_HTTP_PORT", "eighty"), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.port")
+        .hasMessageContaining("RAPPORT_HTTP_PORT")
+        .hasMessageContaining("'eighty'");
+    assertThatThrownBy(() -> Settings.load(Map.of("RAPPORT_HTTP_PORT", "70000"), null))
+        .hasMessageContaining("outside 0..65535");
+    assertThatThrownBy(() -> Settings.load(Map.of("RAPPORT_OUTBOX_BACKOFF_INITIAL", "1s"), null))
+        .hasMessageContaining("ISO-8601 duration");
+  }
+
+  @Test
+  void anUnknownKeyInTheConfigFileIsATypoAndRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("rapport.properties");
+    Files.writeString(file, "http.prot=9000\n");
+    assertThatThrownBy(() -> Settings.load(Map.of(), file)).hasMessageContaining("unknown key 'http.prot'");
+  }
+
+  @Test
+  void settingsThatContradictEachOtherAreRefused() {
+    assertThatThrownBy(() -> Settings.load(Map.of("RAPPORT_INGEST_PARTITIONS", "16", "RAPPORT_DB_POOL_SIZE", "8"), null))
+        .hasMessageContaining("db.pool-size");
+    assertThatThrownBy(() -> Settings.of(Map.of("outbox.backoff-initial", "PT1H", "outbox.backoff-max", "PT1M")))
+        .hasMessageContaining("outbox.backoff-max");
+  }
+
+  @Test
+  void secretsNeverAppearInMessagesOrToString() {
+    Settings s = Settings.of(Map.of("db.password", "hunter2", "webhook.url", "https://x/?token=abc"));
+    assertThat(s.toString()).doesNotContain("hunter2").doesNotContain("token=abc");
+    assertThat(s.get(Settings.OUTBOX_BACKOFF_MAX)).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void connectorsPerChannelAreParsedFromPairs() {
+    Settings s = Settings.of(Map.of("actions.connectors", "email=webhook, support=log"));
+    assertThat(s.get(Settings.ACTIONS_CONNECTORS)).containsEntry("email", "webhook").containsEntry("support", "log");
+    assertThatThrownBy(() -> Settings.of(Map.of("actions.connectors", "email")))
+        .hasMessageContaining("channel=connector");
+  }
+
+  @Test
+  void theReadmeDocumentsEveryKeyAndItsVariable() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    for (Setting<?> s : Settings.ALL) {
+      assertThat(readme).as("README documents " + s.key()).contains("`" + s.key() + "`").contains("`" + s.env() + "`");
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.rapport.engine.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.store.InMemoryStore;
+import io.rapport.engine.store.StoreException;
+import io.rapport.routes.Addresses;
+import io.rapport.rules.RuleBook;
+import io.rapport.rules.Transition;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Ingestion over the event bus, with the real rules and an in-memory store. */
+class IngestTest {
+  private static final RuleBook RULES = RuleBook.defaults();
+  private Vertx vertx;
+  private InMemoryStore store;
+  private Ingest ingest;
+
+  @BeforeEach
+  void start() throws Exception {
+    start(new Ingest.Options(4, 1_000, 500, 1_000));
+  }
+
+  void start(Ingest.Options options) throws Exception {
+    vertx = Vertx.vertx();
+    store = new InMemoryStore();
+    ingest = new Ingest(options, store, new ActiveRules(RULES), new JourneyMetrics(new SimpleMeterRegistry()), () -> {}, Clock.systemUTC());
+    vertx.deployVerticle(ingest).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static JsonObject purchase(String id, String customer, int minute) {
+    return new JsonObject().put("id", id).put("customerId", customer).put("type", "purchase")
+        .put("occurredAt", Instant.parse("2026-01-01T00:00:00Z").plusSeconds(minute * 60L).toString())
+        .put("value", 20);
+  }
+
+  private JsonObject send(JsonArray batch) throws Exception {
+    return vertx.eventBus().<JsonObject>request(Addresses.TOUCHPOINTS, batch)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+  }
+
+  @Test
+  void repliesWithAcceptedAndDuplicatesAfterTheWrite() throws Exception {
+    JsonObject reply = send(new JsonArray().add(purchase("e1", "c1", 1)).add(purchase("e2", "c2", 1)).add(purchase("e1", "c1", 1)));
+    assertThat(reply).isEqualTo(new JsonObject().put("accepted", 2).put("duplicates", 1));
+    assertThat(store.touchpoints).containsOnlyKeys("e1", "e2");
+
+    JsonObject again = send(new JsonArray().add(purchase("e2", "c2", 1)));
+    assertThat(again).isEqualTo(new JsonObject().put("accepted", 0).put("duplicates", 1));
+    assertThat(store.customers.get("c2").getOrders()).isEqualTo(1);
+  }
+
+  @Test
+  void oneCustomersTouchpointsAreDecidedInArrivalOrder() throws Exception {
+    JsonArray batch = new JsonArray();
+    for (int i = 1; i <= 5; i++) {
+      batch.add(purchase("p" + i, "c-ordered", i));
+    }
+    send(batch);
+    List<Transition> transitions = store.writes.stream()
+        .flatMap(w -> w.decided().stream()).flatMap(d -> d.decision().transitions().stream()).toList();
+    assertThat(transitions).extracting(Transition::touchpointId).containsExactly("p1", "p2", "p5");
+    assertThat(transitions).extracting(Transition::to).containsExactly("NEW_CUSTOMER", "REPEAT", "LOYAL");
+  }
+
+  @Test
+  void touchpointsThatQueueDuringAWriteAreCommittedTogether() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    start(new Ingest.Options(1, 1_000, 500, 1_000));
+    CountDownLatch gate = new CountDownLatch(1);
+    store.writeGate = gate;
+    var first = vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("a", "c1", 1)));
+    Thread.sleep(200); // let the first batch reach the (blocked) write
+    var later = new java.util.ArrayList<io.vertx.core.Future<?>>();
+    for (int i = 0; i < 10; i++) {
+      later.add(vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("b" + i, "c" + i, 1))));
+    }
+    Thread.sleep(200);
+    gate.countDown();
+    first.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    for (var f : later) {
+      f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    assertThat(store.writes).hasSize(2);
+    assertThat(store.writes.get(1).decided()).hasSize(10);
+  }
+
+  @Test
+  void aFailedWriteFailsTheRequestAndAClientRetryIsDecidedOnce() throws Exception {
+    store.failNextWrite = new StoreException("disk full", null, true);
+    JsonArray batch = new JsonArray().add(purchase("r1", "c-retry", 1));
+    assertThat(vertx.eventBus().request(Addresses.TOUCHPOINTS, batch).toCompletionStage().toCompletableFuture())
+        .failsWithin(10, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(Ingest.STORE_FAILED));
+    assertThat(store.customers).doesNotContainKey("c-retry");
+
+    assertThat(send(batch)).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 0));
+    assertThat(store.customers.get("c-retry").getOrders()).isEqualTo(1);
+  }
+
+  @Test
+  void moreTouchpointsInFlightThanAllowedAreRefusedWhole() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    start(new Ingest.Options(1, 3, 500, 1_000));
+    JsonArray tooMany = new JsonArray();
+    for (int i = 0; i < 4; i++) {
+      tooMany.add(purchase("x" + i, "c", i));
+    }
+    assertThat(vertx.eventBus().request(Addresses.TOUCHPOINTS, tooMany).toCompletionStage().toCompletableFuture())
+        .failsWithin(10, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(Ingest.OVERLOADED));
+    assertThat(store.touchpoints).isEmpty();
+  }
+}

@@ -1,0 +1,118 @@
+package io.rapport.engine.store;
+
+import io.rapport.rules.ActionRequest;
+import io.rapport.rules.Customer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/** A store in memory, for fast tests of the parts above the store. Records every write. */
+public final class InMemoryStore implements Store {
+  public final Map<String, Decided> touchpoints = new LinkedHashMap<>();
+  public final Map<String, Customer> customers = new HashMap<>();
+  public final List<WriteBatch> writes = new ArrayList<>();
+  public final List<ActionRequest> actions = new ArrayList<>();
+  /** When set, writes wait for it: lets a test queue touchpoints behind a slow commit. */
+  public volatile CountDownLatch writeGate;
+  public volatile RuntimeException failNextWrite;
+
+  @Override
+  public synchronized Set<String> knownTouchpoints(Collection<String> ids) {
+    return ids.stream().filter(touchpoints::containsKey).collect(Collectors.toSet());
+  }
+
+  @Override
+  public synchronized Map<String, Customer> customers(Collection<String> ids) {
+    Map<String, Customer> found = new HashMap<>();
+    ids.forEach(id -> Optional.ofNullable(customers.get(id)).ifPresent(c -> found.put(id, c.copy())));
+    return found;
+  }
+
+  @Override
+  public synchronized Optional<Customer> customer(String id) {
+    return Optional.ofNullable(customers.get(id)).map(Customer::copy);
+  }
+
+  @Override
+  public void write(WriteBatch batch) {
+    CountDownLatch gate = writeGate;
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      RuntimeException failure = failNextWrite;
+      if (failure != null) {
+        failNextWrite = null;
+        throw failure;
+      }
+      writes.add(batch);
+      batch.decided().forEach(d -> touchpoints.put(d.touchpoint().id(), d));
+      batch.decided().forEach(d -> actions.addAll(d.decision().actions()));
+      for (Customer c : batch.customers()) {
+        Customer stored = c.copy();
+        stored.advanceVersion();
+        customers.put(c.getId(), stored);
+      }
+    }
+  }
+
+  @Override
+  public CustomerJourney journey(String customerId) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public synchronized Map<String, Long> customersPerStage() {
+    return customers.values().stream()
+        .collect(Collectors.groupingBy(Customer::getStage, TreeMap::new, Collectors.counting()));
+  }
+
+  @Override
+  public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
+    return List.of();
+  }
+
+  @Override
+  public void recordDeliveries(List<Delivery> deliveries) {}
+
+  public final List<RuleVersion> ruleVersions = new ArrayList<>();
+
+  @Override
+  public synchronized List<RuleVersion> ruleVersions() {
+    return List.copyOf(ruleVersions);
+  }
+
+  @Override
+  public synchronized Optional<RuleVersion> activeRules() {
+    return ruleVersions.isEmpty() ? Optional.empty() : Optional.of(ruleVersions.get(ruleVersions.size() - 1));
+  }
+
+  @Override
+  public synchronized RuleVersion saveRules(Map<String, String> files, String checksum, Instant at, String by, String note) {
+    RuleVersion v = RuleVersion.of(ruleVersions.size() + 1, files, checksum, at, by, note);
+    ruleVersions.add(v);
+    return v;
+  }
+
+  @Override
+  public boolean reachable() {
+    return true;
+  }
+
+  @Override
+  public void close() {}
+}

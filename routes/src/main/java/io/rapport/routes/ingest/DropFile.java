@@ -1,0 +1,50 @@
+package io.rapport.routes.ingest;
+
+import io.vertx.core.json.JsonArray;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * A dropped NDJSON file: validated whole (a file with any bad line is not ingested), then sent in
+ * chunks; a rejected file gets a NAME.errors.json report in the .failed folder it moves to.
+ */
+public final class DropFile {
+  /** Header naming the folder (inside the drop folder) the file moves to when done. */
+  public static final String MOVE_TO = "RapportMoveTo";
+  public static final String DONE = ".done";
+  public static final String FAILED = ".failed";
+  private final int chunkSize;
+
+  public DropFile(int chunkSize) {
+    this.chunkSize = chunkSize;
+  }
+
+  /** Validates the file and replaces the body with its chunks. */
+  public void split(Exchange exchange) {
+    Message m = exchange.getMessage();
+    m.setHeader(MOVE_TO, DONE);
+    JsonArray all = TouchpointBatch.parse(TouchpointBatch.NDJSON, m.getBody(String.class), Integer.MAX_VALUE);
+    List<JsonArray> chunks = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += chunkSize) {
+      chunks.add(new JsonArray(all.getList().subList(i, Math.min(all.size(), i + chunkSize))));
+    }
+    m.setBody(chunks);
+  }
+
+  /** Writes the report of a rejected file beside where it is moved. */
+  public void reject(Exchange exchange) throws IOException {
+    RejectedInput r = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedInput.class);
+    Message m = exchange.getMessage();
+    Path dir = Path.of(m.getHeader(Exchange.FILE_PARENT, String.class)).resolve(FAILED);
+    Files.createDirectories(dir);
+    String name = m.getHeader(Exchange.FILE_NAME_ONLY, String.class);
+    Files.writeString(dir.resolve(name + ".errors.json"), r.toJson().encodePrettily(), StandardCharsets.UTF_8);
+    m.setHeader(MOVE_TO, FAILED);
+  }
+}

@@ -1,0 +1,200 @@
+package io.rapport.routes.ingest;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a body of canonical touchpoints (one JSON object, an array, or NDJSON) into normalised
+ * JSON, or rejects it whole with the index (or line), field and reason of every problem.
+ */
+public final class TouchpointBatch {
+  public static final String JSON = "application/json";
+  public static final String NDJSON = "application/x-ndjson";
+  private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final int MAX_ID = 200;
+  private static final int MAX_WORD = 64;
+
+  private TouchpointBatch() {}
+
+  /**
+   * @throws RejectedInput 415 for another content type, 413 for too many items, 400 for anything invalid
+   */
+  public static JsonArray parse(String contentType, String body, int maxItems) {
+    String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (type.equals(NDJSON)) {
+      return ndjson(body, maxItems);
+    }
+    if (!type.equals(JSON)) {
+      throw new RejectedInput(415, "send touchpoints as " + JSON + " or " + NDJSON, new JsonArray());
+    }
+    if (body == null || body.isBlank()) {
+      throw new RejectedInput(400, "the body is empty: send a touchpoint, an array or NDJSON", new JsonArray());
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new RejectedInput(400, "the body is not valid JSON: " + firstLine(e.getMessage()), new JsonArray());
+    }
+    JsonArray items;
+    if (value instanceof JsonObject o) {
+      items = new JsonArray().add(o);
+    } else if (value instanceof JsonArray a) {
+      items = a;
+    } else {
+      throw new RejectedInput(400, "the body must be a touchpoint object or an array of them", new JsonArray());
+    }
+    if (items.isEmpty()) {
+      throw new RejectedInput(400, "the batch is empty", new JsonArray());
+    }
+    tooMany(items.size(), maxItems);
+    JsonArray out = new JsonArray();
+    JsonArray problems = new JsonArray();
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.getValue(i);
+      if (item instanceof JsonObject o) {
+        out.add(normalise(o, "index", i, problems));
+      } else {
+        problems.add(problem("index", i, null, "each item must be a JSON object"));
+      }
+    }
+    return checked(out, problems);
+  }
+
+  private static JsonArray ndjson(String body, int maxItems) {
+    JsonArray out = new JsonArray();
+    JsonArray problems = new JsonArray();
+    String[] lines = body == null ? new String[0] : body.split("\n", -1);
+    int items = 0;
+    for (int n = 0; n < lines.length; n++) {
+      String line = lines[n].strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      tooMany(++items, maxItems);
+      try {
+        Object value = Json.decodeValue(line);
+        if (value instanceof JsonObject o) {
+          out.add(normalise(o, "line", n + 1, problems));
+        } else {
+          problems.add(problem("line", n + 1, null, "each line must be a JSON object"));
+        }
+      } catch (DecodeException e) {
+        problems.add(problem("line", n + 1, null, "not valid JSON: " + firstLine(e.getMessage())));
+      }
+    }
+    if (items == 0) {
+      throw new RejectedInput(400, "the body has no touchpoints", new JsonArray());
+    }
+    return checked(out, problems);
+  }
+
+  private static void tooMany(int count, int maxItems) {
+    if (count > maxItems) {
+      throw new RejectedInput(413, "too many touchpoints in one batch: at most " + maxItems, new JsonArray());
+    }
+  }
+
+  private static JsonArray checked(JsonArray out, JsonArray problems) {
+    if (!problems.isEmpty()) {
+      throw new RejectedInput(400, "invalid touchpoints", problems);
+    }
+    return out;
+  }
+
+  /** One touchpoint, checked field by field; the normalised copy keeps only canonical fields. */
+  static JsonObject normalise(JsonObject t, String where, int position, JsonArray problems) {
+    JsonObject out = new JsonObject();
+    int before = problems.size();
+    text(t, "id", MAX_ID, true, out, where, position, problems);
+    text(t, "customerId", MAX_ID, true, out, where, position, problems);
+    String type = text(t, "type", MAX_WORD, true, out, where, position, problems);
+    if (type != null && !TYPE.matcher(type).matches()) {
+      problems.add(problem(where, position, "type", "must be a lowercase word such as purchase or email_open"));
+    }
+    Object at = t.getValue("occurredAt");
+    if (at == null) {
+      problems.add(problem(where, position, "occurredAt", "is required"));
+    } else if (!(at instanceof String s)) {
+      problems.add(problem(where, position, "occurredAt", "must be an ISO-8601 string"));
+    } else {
+      try {
+        out.put("occurredAt", OffsetDateTime.parse(s).toInstant().toString());
+      } catch (DateTimeParseException e) {
+        problems.add(problem(where, position, "occurredAt",
+            "must be an ISO-8601 time with an offset, such as 2026-11-24T10:15:00Z"));
+      }
+    }
+    text(t, "channel", MAX_WORD, false, out, where, position, problems);
+    Object value = t.getValue("value");
+    if (value != null) {
+      if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+        out.put("value", n);
+      } else {
+        problems.add(problem(where, position, "value", "must be a number"));
+      }
+    }
+    String currency = text(t, "currency", 3, false, out, where, position, problems);
+    if (currency != null && !CURRENCY.matcher(currency).matches()) {
+      problems.add(problem(where, position, "currency", "must be a 3-letter ISO 4217 code such as EUR"));
+    }
+    Object properties = t.getValue("properties");
+    if (properties != null) {
+      if (properties instanceof JsonObject p) {
+        out.put("properties", p);
+      } else {
+        problems.add(problem(where, position, "properties", "must be a JSON object"));
+      }
+    }
+    return problems.size() == before ? out : null;
+  }
+
+  private static String text(JsonObject t, String field, int max, boolean required, JsonObject out,
+      String where, int position, JsonArray problems) {
+    Object v = t.getValue(field);
+    if (v == null) {
+      if (required) {
+        problems.add(problem(where, position, field, "is required"));
+      }
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      problems.add(problem(where, position, field, "must be a string"));
+      return null;
+    }
+    if (s.isBlank()) {
+      problems.add(problem(where, position, field, "must not be empty"));
+      return null;
+    }
+    if (s.length() > max) {
+      problems.add(problem(where, position, field, "is longer than " + max + " characters"));
+      return null;
+    }
+    out.put(field, s);
+    return s;
+  }
+
+  private static JsonObject problem(String where, int position, String field, String reason) {
+    JsonObject p = new JsonObject().put(where, position);
+    if (field != null) {
+      p.put("field", field);
+    }
+    return p.put("reason", reason);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    String line = nl < 0 ? message : message.substring(0, nl);
+    return line.length() > 200 ? line.substring(0, 200) : line;
+  }
+}
