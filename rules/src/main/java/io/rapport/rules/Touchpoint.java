@@ -98,6 +98,11 @@ public record Touchpoint(
     return null;
   }
 
+  /** Whole days from {@code then} to this touchpoint; a very large number when then is null. */
+  public long daysSince(Instant then) {
+    return then == null ? Long.MAX_VALUE / 2 : java.time.temporal.ChronoUnit.DAYS.between(then, occurredAt);
+  }
+
   /** A property as text, or null when absent. */
   public String text(String name) {
     Object v = properties.get(name);

@@ -1,0 +1,194 @@
+package io.rapport.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every default route, loaded and running on a real Vert.x HTTP server; the engine's side of the
+ * event bus is played by a consumer that records what it gets and answers as the engine would.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChannelsTest {
+  private Vertx vertx;
+  private HttpServer server;
+  private Channels channels;
+  private Path drop;
+  private HttpServer receiver;
+  private final List<JsonArray> engineGot = new CopyOnWriteArrayList<>();
+  private final List<String> receiverGot = new CopyOnWriteArrayList<>();
+  private volatile int engineFailure;
+  private volatile int receiverStatus = 200;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    drop = Files.createTempDirectory("rapport-drop");
+    vertx.eventBus().<JsonArray>consumer(Addresses.TOUCHPOINTS, m -> {
+      if (engineFailure != 0) {
+        m.fail(engineFailure, "engine says no");
+        return;
+      }
+      engineGot.add(m.body());
+      m.reply(new JsonObject().put("accepted", m.body().size()).put("duplicates", 0));
+    });
+    receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      receiverGot.add(req.getHeader("Idempotency-Key") + " " + req.getHeader("Content-Type") + " " + b);
+      req.response().setStatusCode(receiverStatus).end();
+    })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Router router = Router.router(vertx);
+    Properties p = new Properties();
+    p.setProperty("rapport.drop.dir", drop.toString());
+    p.setProperty("rapport.drop.chunk-size", "2");
+    p.setProperty("rapport.drop.poll-ms", "100");
+    p.setProperty("rapport.ingest.max-body-bytes", "4096");
+    p.setProperty("rapport.ingest.max-batch-items", "5");
+    p.setProperty("rapport.webhook.url", "http://127.0.0.1:" + receiver.actualPort() + "/hook?token=s3cret");
+    p.setProperty("rapport.webhook.timeout-ms", "2000");
+    channels = Channels.start(vertx, router, p, List.of(), null);
+    server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    channels.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void reset() {
+    engineGot.clear();
+    receiverGot.clear();
+    engineFailure = 0;
+    receiverStatus = 200;
+  }
+
+  private HttpResponse<String> post(String contentType, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/v1/touchpoints"))
+        .header("Content-Type", contentType).header("X-Secret-Header", "leak?")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String touchpoint(String id) {
+    return "{\"id\":\"" + id + "\",\"customerId\":\"c1\",\"type\":\"purchase\",\"occurredAt\":\"2026-11-24T10:15:00Z\"}";
+  }
+
+  @Test
+  void everyDefaultRouteIsLoaded() {
+    assertThat(channels.camel().getRoutes()).extracting(r -> r.getRouteId())
+        .containsExactlyInAnyOrder("touchpoints-http", "touchpoints-drop-folder", "actions-out", "connector-webhook", "connector-log");
+  }
+
+  @Test
+  void aValidBatchReachesTheEngineAndGets202WithItsReply() throws Exception {
+    HttpResponse<String> r = post("application/json", "[" + touchpoint("a") + "," + touchpoint("b") + "]");
+    assertThat(r.statusCode()).isEqualTo(202);
+    assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject().put("accepted", 2).put("duplicates", 0));
+    assertThat(r.headers().firstValue("X-Secret-Header")).isEmpty();
+    assertThat(engineGot).hasSize(1);
+    assertThat(engineGot.get(0).getJsonObject(1).getString("id")).isEqualTo("b");
+  }
+
+  @Test
+  void badInputIsRefusedBeforeTheEngineSeesIt() throws Exception {
+    HttpResponse<String> bad = post("application/json", "[" + touchpoint("a") + ",{\"id\":\"b\"}]");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getJsonArray("details")).isNotEmpty();
+    assertThat(post("text/plain", touchpoint("a")).statusCode()).isEqualTo(415);
+    assertThat(post("application/x-www-form-urlencoded", touchpoint("a")).statusCode()).isEqualTo(415);
+    assertThat(post("application/json", "[" + (touchpoint("x") + ",").repeat(5) + touchpoint("y") + "]").statusCode()).isEqualTo(413);
+    HttpResponse<String> huge = post("application/json", "[" + (touchpoint("x") + ",").repeat(60) + touchpoint("y") + "]");
+    assertThat(huge.statusCode()).isEqualTo(413);
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/v1/touchpoints")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(engineGot).isEmpty();
+  }
+
+  @Test
+  void aSaturatedEngineMeans503WithRetryAfter() throws Exception {
+    engineFailure = 503;
+    HttpResponse<String> r = post("application/json", touchpoint("a"));
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(new JsonObject(r.body()).getString("error")).contains("retry");
+  }
+
+  @Test
+  void aGoodDroppedFileIsIngestedInChunksAndMovedToDone() throws Exception {
+    Files.writeString(drop.resolve("batch.ndjson"), touchpoint("f1") + "\n" + touchpoint("f2") + "\n" + touchpoint("f3") + "\n");
+    await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(drop.resolve(".done/batch.ndjson")));
+    assertThat(engineGot).extracting(JsonArray::size).containsExactly(2, 1);
+    assertThat(drop.resolve("batch.ndjson")).doesNotExist();
+  }
+
+  @Test
+  void aDroppedFileWithABadLineIsNotIngestedAndGetsAReport() throws Exception {
+    Files.writeString(drop.resolve("bad.ndjson"), touchpoint("g1") + "\n{\"id\":\"g2\"}\n");
+    Path report = drop.resolve(".failed/bad.ndjson.errors.json");
+    await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(report) && Files.exists(drop.resolve(".failed/bad.ndjson")));
+    JsonObject errors = new JsonObject(Files.readString(report));
+    assertThat(errors.getJsonArray("details").getJsonObject(0).getInteger("line")).isEqualTo(2);
+    assertThat(engineGot).isEmpty();
+  }
+
+  private JsonObject deliver(String connector) throws Exception {
+    JsonObject action = new JsonObject().put("id", 1).put("idempotencyKey", "evt-1/0").put("customerId", "c1")
+        .put("channel", "email").put("template", "welcome").put(Addresses.CONNECTOR, connector);
+    return vertx.eventBus().<JsonObject>request(Addresses.ACTIONS, action).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).body();
+  }
+
+  @Test
+  void theWebhookGetsTheActionWithItsIdempotencyKey() throws Exception {
+    assertThat(deliver("webhook")).isEqualTo(new JsonObject().put("outcome", "sent"));
+    assertThat(receiverGot).singleElement().satisfies(line -> {
+      assertThat(line).startsWith("evt-1/0 application/json ");
+      assertThat(new JsonObject(line.substring(line.indexOf('{'))).getString("template")).isEqualTo("welcome");
+      assertThat(line).doesNotContain("\"connector\"");
+    });
+  }
+
+  @Test
+  void webhookFailuresSayWhetherRetryingCanHelp() throws Exception {
+    receiverStatus = 500;
+    assertThat(deliver("webhook").getBoolean("retriable")).isTrue();
+    receiverStatus = 429;
+    assertThat(deliver("webhook").getBoolean("retriable")).isTrue();
+    receiverStatus = 400;
+    JsonObject refused = deliver("webhook");
+    assertThat(refused.getString("outcome")).isEqualTo("failed");
+    assertThat(refused.getBoolean("retriable")).isFalse();
+    assertThat(refused.getString("error")).isEqualTo("HTTP 400").doesNotContain("s3cret");
+  }
+
+  @Test
+  void theLogConnectorSendsAndAnUnknownConnectorFailsForGood() throws Exception {
+    assertThat(deliver("log").getString("outcome")).isEqualTo("sent");
+    JsonObject unknown = deliver("carrier-pigeon");
+    assertThat(unknown.getBoolean("retriable")).isFalse();
+    assertThat(unknown.getString("error")).contains("carrier-pigeon");
+  }
+}
