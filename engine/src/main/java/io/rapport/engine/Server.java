@@ -21,6 +21,8 @@ import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.Database;
 import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.timers.TimerScheduler;
+import java.util.concurrent.atomic.AtomicLong;
 import io.rapport.routes.Channels;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -49,16 +51,18 @@ public final class Server implements AutoCloseable {
   private final Vertx vertx;
   private final JdbcStore store;
   private final OutboxRelay relay;
+  private final TimerScheduler timers;
   private final Channels channels;
   private final HttpServer http;
   private final String ingestDeployment;
   private final long stageTimer;
 
-  private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, Channels channels, HttpServer http,
-      String ingestDeployment, long stageTimer) {
+  private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, TimerScheduler timers, Channels channels,
+      HttpServer http, String ingestDeployment, long stageTimer) {
     this.vertx = vertx;
     this.store = store;
     this.relay = relay;
+    this.timers = timers;
     this.channels = channels;
     this.http = http;
     this.ingestDeployment = ingestDeployment;
@@ -147,9 +151,18 @@ public final class Server implements AutoCloseable {
             .listen()
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     relay.start();
+    TimerScheduler timers = new TimerScheduler(vertx, store, registry, clock,
+        settings.get(Settings.TIMERS_POLL_INTERVAL), settings.get(Settings.TIMERS_BATCH));
+    timers.start();
+    AtomicLong pendingTimers = new AtomicLong();
+    Gauge.builder("rapport.timers.pending", pendingTimers, AtomicLong::get)
+        .description("Timers scheduled and not yet fired").register(registry);
     long stageTimer =
         vertx.setPeriodic(0, settings.get(Settings.METRICS_REFRESH).toMillis(),
-            id -> vertx.executeBlocking(() -> store.customersPerStage(), false)
+            id -> vertx.executeBlocking(() -> {
+                  pendingTimers.set(store.pendingTimers());
+                  return store.customersPerStage();
+                }, false)
                 .onSuccess(metrics::customersPerStage)
                 .onFailure(e -> LOG.debug("stage counts: {}", e.getMessage())));
     if (!rulesDir.isBlank()) {
@@ -159,7 +172,7 @@ public final class Server implements AutoCloseable {
               .onFailure(e -> LOG.warn("rules.dir reload: {}", e.getMessage())));
     }
     LOG.info("Rapport listening on port {}", http.actualPort());
-    return new Server(vertx, store, relay, channels, http, deployment, stageTimer);
+    return new Server(vertx, store, relay, timers, channels, http, deployment, stageTimer);
   }
 
   private static void json(io.vertx.core.http.HttpServerResponse response, int status, String error) {
@@ -211,6 +224,7 @@ public final class Server implements AutoCloseable {
   public void close() {
     try {
       http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      timers.stop();
       channels.close();
       vertx.cancelTimer(stageTimer);
       vertx.undeploy(ingestDeployment).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -73,6 +73,10 @@ public final class Settings {
       duration("outbox.poll-interval", "PT1S", "How often the outbox relay looks for due actions when nothing wakes it.");
   public static final Setting<Integer> OUTBOX_BATCH =
       integer("outbox.batch", "200", 1, 10_000, "Actions the relay claims and sends at once.");
+  public static final Setting<Duration> TIMERS_POLL_INTERVAL =
+      duration("timers.poll-interval", "PT1S", "How often due timers are looked for.");
+  public static final Setting<Integer> TIMERS_BATCH =
+      integer("timers.batch", "500", 1, 100_000, "Timers claimed and fired at once.");
   public static final Setting<String> ADMIN_KEY =
       new Setting<>("admin.key", "", "Key for admin endpoints (Authorization: Bearer KEY); empty means generate one in data.dir/admin.key at first start.", true, v -> v);
   public static final Setting<String> RULES_DIR =
@@ -88,7 +92,7 @@ public final class Settings {
           PARTITIONS, GROUP_COMMIT_MAX, MAX_IN_FLIGHT, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
           CACHE_CUSTOMERS, DROP_DIR, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS,
           ACTIONS_CONNECTOR, ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL,
-          OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL, OUTBOX_BATCH, ADMIN_KEY, RULES_DIR,
+          OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL, OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, ADMIN_KEY, RULES_DIR,
           RULES_WATCH_INTERVAL, METRICS_REFRESH);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */

@@ -126,10 +126,14 @@ final class PartitionWorker {
       }
       store.customers(toLoad).forEach((id, c) -> working.put(id, c));
       Set<String> seen = new HashSet<>();
+      List<Touchpoint> repeatedTimers = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
         Touchpoint t = batch.get(i).touchpoint();
         if (known.contains(t.id()) || !seen.add(t.id())) {
           duplicate[i] = true;
+          if (Touchpoint.TIMER.equals(t.type())) {
+            repeatedTimers.add(t);
+          }
           continue;
         }
         Customer customer = working.computeIfAbsent(t.customerId(), Customer::new);
@@ -146,8 +150,9 @@ final class PartitionWorker {
         String id = d.touchpoint().customerId();
         changed.putIfAbsent(id, working.get(id));
       }
-      if (!decided.isEmpty()) {
-        store.write(new WriteBatch(decided, List.copyOf(changed.values()), clock.instant()));
+      WriteBatch write = new WriteBatch(decided, List.copyOf(changed.values()), clock.instant(), repeatedTimers);
+      if (!write.isEmpty()) {
+        store.write(write);
       }
       for (Customer c : changed.values()) {
         c.advanceVersion(); // now equal to the stored version

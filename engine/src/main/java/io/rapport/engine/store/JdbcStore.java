@@ -311,7 +311,7 @@ public final class JdbcStore implements Store {
    */
   private void writeTimers(Connection c, WriteBatch batch) throws SQLException {
     Map<List<String>, TimerRequest> last = new LinkedHashMap<>();
-    List<Touchpoint> fired = new ArrayList<>();
+    List<Touchpoint> fired = new ArrayList<>(batch.repeatedTimers());
     for (Decided d : batch.decided()) {
       if (Touchpoint.TIMER.equals(d.touchpoint().type())) {
         fired.add(d.touchpoint());
@@ -497,6 +497,61 @@ public final class JdbcStore implements Store {
       }
     } catch (SQLException e) {
       throw failure("cannot record deliveries", e);
+    }
+  }
+
+  @Override
+  public List<DueTimer> claimDueTimers(Instant now, int limit, Duration lease) {
+    List<DueTimer> claimed = new ArrayList<>();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT customer_id, name, due_at, payload FROM timers WHERE due_at <= ?"
+                + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY due_at LIMIT ?" + dialect.lockForClaim)) {
+          ps.setObject(1, ts(now));
+          ps.setObject(2, ts(now));
+          ps.setInt(3, limit);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              claimed.add(new DueTimer(rs.getString(1), rs.getString(2), instant(rs, 3), new JsonObject(rs.getString(4)).getMap()));
+            }
+          }
+        }
+        if (!claimed.isEmpty()) {
+          try (PreparedStatement ps = c.prepareStatement(
+              "UPDATE timers SET claimed_until = ? WHERE customer_id = ? AND name = ? AND due_at = ?")) {
+            for (DueTimer t : claimed) {
+              ps.setObject(1, ts(now.plus(lease)));
+              ps.setString(2, t.customerId());
+              ps.setString(3, t.name());
+              ps.setObject(4, ts(t.dueAt()));
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+        }
+        c.commit();
+        return claimed;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("cannot claim due timers", e);
+    }
+  }
+
+  @Override
+  public long pendingTimers() {
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM timers")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw failure("cannot count timers", e);
     }
   }
 

@@ -39,6 +39,15 @@ public interface Store extends AutoCloseable {
   /** Records delivery results, in one transaction. */
   void recordDeliveries(List<Delivery> deliveries);
 
+  /**
+   * Claims up to {@code limit} timers due at {@code now} that nobody holds: they are not claimed
+   * again before {@code now + lease}. Firing one (deciding its timer touchpoint) deletes it.
+   */
+  List<DueTimer> claimDueTimers(Instant now, int limit, Duration lease);
+
+  /** Timers scheduled and not yet fired. */
+  long pendingTimers();
+
   /** Every rule version, oldest first. */
   List<RuleVersion> ruleVersions();
 

@@ -92,6 +92,16 @@ public final class InMemoryStore implements Store {
   public final List<RuleVersion> ruleVersions = new ArrayList<>();
 
   @Override
+  public List<DueTimer> claimDueTimers(Instant now, int limit, Duration lease) {
+    return List.of();
+  }
+
+  @Override
+  public long pendingTimers() {
+    return 0;
+  }
+
+  @Override
   public synchronized List<RuleVersion> ruleVersions() {
     return List.copyOf(ruleVersions);
   }

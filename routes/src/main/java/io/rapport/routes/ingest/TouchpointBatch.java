@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -126,7 +127,8 @@ public final class TouchpointBatch {
       problems.add(problem(where, position, "occurredAt", "must be an ISO-8601 string"));
     } else {
       try {
-        out.put("occurredAt", OffsetDateTime.parse(s).toInstant().toString());
+        // Microseconds: what both databases keep, so a stored time compares equal to its source.
+        out.put("occurredAt", OffsetDateTime.parse(s).toInstant().truncatedTo(ChronoUnit.MICROS).toString());
       } catch (DateTimeParseException e) {
         problems.add(problem(where, position, "occurredAt",
             "must be an ISO-8601 time with an offset, such as 2026-11-24T10:15:00Z"));

@@ -1,0 +1,117 @@
+package io.rapport.engine.timers;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.rapport.engine.store.DueTimer;
+import io.rapport.engine.store.Store;
+import io.rapport.routes.Addresses;
+import io.rapport.rules.Touchpoint;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires durable timers by the wall clock: claims due timers (a lease, so a crashed server's
+ * claims come back; SKIP LOCKED, so two servers never hold the same one) and hands each to the
+ * partition pipeline as a touchpoint of type timer. Its id is derived from customer, name and
+ * due time, so a timer fired twice is decided once; deciding it deletes the timer.
+ */
+public final class TimerScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(TimerScheduler.class);
+  public static final String FIRED = "rapport.timers.fired";
+  public static final String LAG = "rapport.timers.lag";
+
+  private final Vertx vertx;
+  private final Store store;
+  private final Clock clock;
+  private final Duration pollInterval;
+  private final int batch;
+  private final Counter fired;
+  private final Timer lag;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public TimerScheduler(Vertx vertx, Store store, MeterRegistry registry, Clock clock, Duration pollInterval, int batch) {
+    this.vertx = vertx;
+    this.store = store;
+    this.clock = clock;
+    this.pollInterval = pollInterval;
+    this.batch = batch;
+    this.fired = Counter.builder(FIRED).description("Timers fired").register(registry);
+    this.lag = Timer.builder(LAG).description("How late timers fire after they fall due")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
+    this.thread = new Thread(this::run, "rapport-timers");
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public void stop() throws InterruptedException {
+    running = false;
+    thread.interrupt();
+    thread.join(10_000);
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        if (fireOnce() < batch) {
+          Thread.sleep(pollInterval.toMillis());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("timers: {}", e.getMessage());
+        try {
+          Thread.sleep(pollInterval.toMillis());
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Claims and fires one batch of due timers; returns how many. */
+  int fireOnce() throws InterruptedException {
+    Instant now = clock.instant();
+    List<DueTimer> due = store.claimDueTimers(now, batch, Duration.ofSeconds(60));
+    if (due.isEmpty()) {
+      return 0;
+    }
+    JsonArray touchpoints = new JsonArray();
+    for (DueTimer t : due) {
+      Touchpoint tp = Touchpoint.timer(t.customerId(), t.name(), t.dueAt(), t.payload());
+      touchpoints.add(new JsonObject()
+          .put("id", tp.id())
+          .put("customerId", tp.customerId())
+          .put("type", tp.type())
+          .put("occurredAt", tp.occurredAt().toString())
+          .put("channel", tp.channel())
+          .put("properties", new JsonObject(tp.properties())));
+    }
+    try {
+      vertx.eventBus().request(Addresses.TOUCHPOINTS, touchpoints).toCompletionStage().toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // The claims lapse and the timers are fired again; their ids make that safe.
+      LOG.warn("{} due timers not fired yet: {}", due.size(), e.getMessage());
+      return 0;
+    }
+    fired.increment(due.size());
+    Instant after = clock.instant();
+    due.forEach(t -> lag.record(Duration.between(t.dueAt(), after)));
+    return due.size();
+  }
+}
