@@ -1,6 +1,8 @@
 package io.rapport.engine;
 
+import io.rapport.engine.cli.ReplayCommand;
 import io.rapport.engine.cli.RulesCommand;
+import io.rapport.engine.cli.SimulateCommand;
 import io.rapport.engine.config.ConfigException;
 import io.rapport.engine.config.Settings;
 import java.nio.file.Files;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Option;
     name = "rapport",
     mixinStandardHelpOptions = true,
     description = "Rule-driven customer-journey automation server.",
-    subcommands = {Main.Serve.class, RulesCommand.class})
+    subcommands = {Main.Serve.class, RulesCommand.class, ReplayCommand.class, SimulateCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Option(names = "--config", description = "Config file (properties); default $RAPPORT_CONFIG or ./rapport.properties if present.")

@@ -97,6 +97,29 @@ public final class TouchpointBatch {
     return checked(out, problems);
   }
 
+  /**
+   * One NDJSON line of a history file, for tools that stream large files.
+   *
+   * @throws RejectedInput 400 naming the line, field and reason
+   */
+  public static JsonObject line(String text, int lineNumber) {
+    JsonArray problems = new JsonArray();
+    try {
+      Object value = Json.decodeValue(text);
+      if (value instanceof JsonObject o) {
+        JsonObject out = normalise(o, "line", lineNumber, problems);
+        if (out != null) {
+          return out;
+        }
+      } else {
+        problems.add(problem("line", lineNumber, null, "each line must be a JSON object"));
+      }
+    } catch (DecodeException e) {
+      problems.add(problem("line", lineNumber, null, "not valid JSON: " + firstLine(e.getMessage())));
+    }
+    throw new RejectedInput(400, "invalid touchpoint", problems);
+  }
+
   private static void tooMany(int count, int maxItems) {
     if (count > maxItems) {
       throw new RejectedInput(413, "too many touchpoints in one batch: at most " + maxItems, new JsonArray());
