@@ -13,6 +13,7 @@ import io.rapport.engine.http.CustomerApi;
 import io.rapport.engine.http.AdminKey;
 import io.rapport.engine.http.HealthApi;
 import io.rapport.engine.http.RulesApi;
+import io.rapport.engine.http.SimulationsApi;
 import io.rapport.engine.rulebase.RuleBase;
 import io.micrometer.core.instrument.Gauge;
 import io.rapport.engine.ingest.ActiveRules;
@@ -135,6 +136,7 @@ public final class Server implements AutoCloseable {
     new CustomerApi(vertx, store).mount(router);
     new HealthApi(vertx, store, rules, registry).mount(router);
     new RulesApi(vertx, ruleBase, admin).mount(router);
+    new SimulationsApi(vertx, store, ruleBase, admin).mount(router);
     router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
     router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
     router.errorHandler(500, ctx -> {

@@ -304,4 +304,34 @@ abstract class ServerContract {
     assertThat(api.post("/v1/rules/rollback", "application/json", "nonsense", ADMIN_KEY).status()).isEqualTo(400);
     assertThat(api.put("/v1/rules/..%2Fetc.drl", "text/plain", vip, ADMIN_KEY).status()).isEqualTo(400);
   }
+
+  @Test
+  void aSimulationBacktestsCandidateRulesOnStoredTouchpointsAndChangesNothingLive() throws Exception {
+    api.postJson("[" + touchpoint("sim-1", "c-sim", "purchase", "2020-01-01T00:00:00Z", 10.0) + ","
+        + touchpoint("sim-2", "c-sim", "purchase", "2020-01-10T00:00:00Z", 10.0) + "]");
+    JsonObject before = api.journey("c-sim").json();
+    String purchases = api.get("/v1/rules/purchases.drl").body();
+    JsonObject request = new JsonObject()
+        .put("files", new JsonObject().put("purchases.drl", purchases.replace("orders >= 2", "orders >= 3")))
+        .put("from", "2020-01-01T00:00:00Z").put("until", "2020-02-01T00:00:00Z");
+
+    assertThat(api.post("/v1/simulations", "application/json", request.encode()).status()).isEqualTo(401);
+    Api.Response r = api.post("/v1/simulations", "application/json", request.encode(), ADMIN_KEY);
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject c = r.json();
+    assertThat(c.getJsonObject("baseline").getLong("touchpoints")).isEqualTo(2);
+    assertThat(c.getLong("customersChanged")).isEqualTo(1);
+    JsonObject changed = c.getJsonArray("sample").getJsonObject(0);
+    assertThat(changed.getString("customerId")).isEqualTo("c-sim");
+    assertThat(changed.getJsonObject("baseline").getString("stage")).isEqualTo("REPEAT");
+    assertThat(changed.getJsonObject("candidate").getString("stage")).isEqualTo("NEW_CUSTOMER");
+    assertThat(c.getJsonObject("stages").getJsonObject("REPEAT").getLong("difference")).isEqualTo(-1);
+    assertThat(api.journey("c-sim").json()).isEqualTo(before);
+
+    assertThat(api.post("/v1/simulations", "application/json", request.copy().put("until", "soon").encode(), ADMIN_KEY).status())
+        .isEqualTo(400);
+    Api.Response broken = api.post("/v1/simulations", "application/json",
+        request.copy().put("files", new JsonObject().put("purchases.drl", "rule oops")).encode(), ADMIN_KEY);
+    assertThat(broken.status()).isEqualTo(422);
+  }
 }

@@ -556,6 +556,32 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void touchpointsBetween(Instant from, Instant until, java.util.function.Consumer<Touchpoint> sink) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false); // PostgreSQL streams rows with a fetch size only inside a transaction
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, customer_id, type, occurred_at, channel, amount, currency, properties FROM touchpoints"
+              + " WHERE occurred_at >= ? AND occurred_at <= ? AND type <> 'timer' ORDER BY occurred_at, received_at, id")) {
+        ps.setFetchSize(5_000);
+        ps.setObject(1, ts(from));
+        ps.setObject(2, ts(until));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String properties = rs.getString(8);
+            sink.accept(new Touchpoint(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), rs.getString(5),
+                rs.getBigDecimal(6), rs.getString(7), properties == null ? Map.of() : new JsonObject(properties).getMap()));
+          }
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read touchpoints", e);
+    }
+  }
+
+  @Override
   public List<RuleVersion> ruleVersions() {
     return readRuleVersions("SELECT version, files, checksum, activated_at, activated_by, note FROM rule_versions ORDER BY version");
   }

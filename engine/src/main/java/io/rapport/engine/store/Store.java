@@ -1,6 +1,7 @@
 package io.rapport.engine.store;
 
 import io.rapport.rules.Customer;
+import io.rapport.rules.Touchpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -47,6 +48,12 @@ public interface Store extends AutoCloseable {
 
   /** Timers scheduled and not yet fired. */
   long pendingTimers();
+
+  /**
+   * Streams the stored touchpoints (not timers: a replay schedules its own) with from &lt;=
+   * occurredAt &lt;= until, in time order, then arrival order.
+   */
+  void touchpointsBetween(Instant from, Instant until, java.util.function.Consumer<Touchpoint> sink);
 
   /** Every rule version, oldest first. */
   List<RuleVersion> ruleVersions();

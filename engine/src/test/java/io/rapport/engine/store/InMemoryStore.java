@@ -97,6 +97,13 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public void touchpointsBetween(Instant from, Instant until, java.util.function.Consumer<io.rapport.rules.Touchpoint> sink) {
+    touchpoints.values().stream().map(Decided::touchpoint)
+        .filter(t -> !t.occurredAt().isBefore(from) && !t.occurredAt().isAfter(until))
+        .sorted(java.util.Comparator.comparing(io.rapport.rules.Touchpoint::occurredAt)).forEach(sink);
+  }
+
+  @Override
   public long pendingTimers() {
     return 0;
   }
