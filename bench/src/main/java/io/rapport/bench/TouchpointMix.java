@@ -14,20 +14,33 @@ final class TouchpointMix {
   private final int customers;
   private final String runId;
   private final Instant start;
+  private final int stride;
+  private final int offset;
   private long next;
 
   TouchpointMix(long seed, int customers, String runId, Instant start) {
+    this(seed, customers, runId, start, 1, 0);
+  }
+
+  /**
+   * A stream over the customers c-i with i % stride == offset only: one client per such class
+   * keeps each customer's touchpoints in the order they were generated.
+   */
+  TouchpointMix(long seed, int customers, String runId, Instant start, int stride, int offset) {
     this.random = new SplittableRandom(seed);
     this.customers = customers;
     this.runId = runId;
     this.start = start;
+    this.stride = stride;
+    this.offset = offset;
   }
 
   JsonObject next() {
     long n = next++;
-    String customer = "c-" + random.nextInt(customers);
+    int slots = Math.max(1, (customers - offset + stride - 1) / stride);
+    String customer = "c-" + (offset + stride * random.nextInt(slots));
     JsonObject t = new JsonObject()
-        .put("id", runId + "-" + n)
+        .put("id", runId + "-" + offset + "-" + n)
         .put("customerId", customer)
         .put("occurredAt", start.plusMillis(n).toString())
         .put("channel", CHANNELS[random.nextInt(CHANNELS.length)]);

@@ -1,15 +1,15 @@
 package io.rapport.engine.ingest;
 
 /** Maps a customer to the partition that decides all of that customer's touchpoints. */
-record Partitioner(int partitions) {
+public record Partitioner(int partitions) {
 
-  Partitioner {
+  public Partitioner {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1");
     }
   }
 
-  int partitionOf(String customerId) {
+  public int partitionOf(String customerId) {
     int h = customerId.hashCode();
     h ^= h >>> 16; // String.hashCode puts little entropy in the low bits for short ids
     h *= 0x45d9f3b;

@@ -1,0 +1,496 @@
+package io.rapport.bench;
+
+import io.rapport.engine.Server;
+import io.rapport.engine.config.Settings;
+import io.rapport.engine.ingest.TouchpointJson;
+import io.rapport.rules.ActionRequest;
+import io.rapport.rules.Customer;
+import io.rapport.rules.RuleBook;
+import io.rapport.rules.Timeline;
+import io.rapport.rules.Touchpoint;
+import io.rapport.rules.Transition;
+import io.rapport.rules.replay.Replay;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures Rapport against its own limits in one run: HTTP throughput on PostgreSQL, latency at
+ * half that load, the storage limit (the same rows written straight by COPY), the rules limit (one
+ * thread, in memory) and the CDNOW replay rate; then checks that every accepted touchpoint is
+ * stored once and every customer's stage equals a single-threaded replay. Prints one JSON line.
+ */
+@Command(name = "rapport-bench", mixinStandardHelpOptions = true, description = "Benchmark Rapport on this machine.")
+public final class Benchmark implements Callable<Integer> {
+  @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+      description = "A PostgreSQL database to connect to; the benchmark creates (and drops) a fresh database beside it (default ${DEFAULT-VALUE}).")
+  String dbUrl;
+
+  @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds at full load (default ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--customers", defaultValue = "100000", description = "Distinct customers (default ${DEFAULT-VALUE}).")
+  int customers;
+
+  @Option(names = "--batch", defaultValue = "500", description = "Touchpoints per request at full load (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Server partitions (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--warmup-seconds", defaultValue = "10", description = "Load before measuring (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--latency-seconds", defaultValue = "20", description = "Seconds of the half-load latency run (default ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--latency-batch", defaultValue = "50", description = "Touchpoints per request in the latency run (default ${DEFAULT-VALUE}).")
+  int latencyBatch;
+
+  @Option(names = "--keep", description = "Keep the benchmark database.")
+  boolean keep;
+
+  private final String runId = "b" + System.currentTimeMillis();
+  private final Instant start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Benchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    JsonObject result = new JsonObject();
+    double rawRules = rawRules();
+    Double replay = cdnowReplay();
+    String db = "rapport_bench_" + System.currentTimeMillis();
+    String base = dbUrl.substring(0, dbUrl.indexOf('/', "jdbc:postgresql://".length()) + 1);
+    String query = dbUrl.contains("?") ? dbUrl.substring(dbUrl.indexOf('?')) : "";
+    try (Connection admin = DriverManager.getConnection(dbUrl); Statement st = admin.createStatement()) {
+      st.execute("CREATE DATABASE " + db);
+    }
+    String benchUrl = base + db + query;
+    try {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("http.port", "0");
+      settings.put("data.dir", Files.createTempDirectory("rapport-bench").toString());
+      settings.put("db.url", benchUrl);
+      settings.put("ingest.partitions", String.valueOf(partitions));
+      settings.put("db.pool-size", String.valueOf(partitions + 6));
+      settings.put("drop.dir", "off");
+      Server server = Server.start(Settings.of(settings));
+      Load load = new Load(server.port());
+      long[] sent;
+      double throughput;
+      double[] latency;
+      try {
+        throughput = load.closedLoop(warmup, seconds);
+        latency = load.openLoop(throughput / 2, latencySeconds);
+        sent = load.sentPerClient();
+      } finally {
+        load.close();
+        server.close();
+      }
+      ConsistencyCheck check = consistency(benchUrl, sent);
+      double rawPg = rawPg(benchUrl, check);
+      result.put("throughput", Math.round(throughput))
+          .put("p50_ms", round(latency[0]))
+          .put("p99_ms", round(latency[1]))
+          .put("raw_pg", Math.round(rawPg))
+          .put("raw_rules", Math.round(rawRules))
+          .put("ratio_pg", round(throughput / rawPg))
+          .put("ratio_rules", round(throughput / rawRules))
+          .put("replay", replay == null ? null : Math.round(replay))
+          .put("consistent", check.consistent)
+          .put("accepted", check.stored)
+          .put("customers", customers)
+          .put("partitions", partitions)
+          .put("seconds", seconds)
+          .put("heap_used_mb", heapUsedMb());
+      System.out.println(result.encode());
+      return check.consistent ? 0 : 1;
+    } finally {
+      if (!keep) {
+        try (Connection admin = DriverManager.getConnection(dbUrl); Statement st = admin.createStatement()) {
+          st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+      }
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static long heapUsedMb() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+  }
+
+  private TouchpointMix client(int k) {
+    return new TouchpointMix(42 + k, customers, runId, start, concurrency, k);
+  }
+
+  /** Touchpoints per second through the default rules, one thread, state in a map. */
+  private double rawRules() {
+    RuleBook rules = RuleBook.defaults();
+    TouchpointMix mix = new TouchpointMix(7, customers, "raw", start);
+    Map<String, Customer> state = new HashMap<>();
+    List<Touchpoint> sample = new ArrayList<>();
+    for (int i = 0; i < 300_000; i++) {
+      sample.add(TouchpointJson.read(normalised(mix.next())));
+    }
+    for (int i = 0; i < 100_000; i++) { // warm-up
+      Touchpoint t = sample.get(i);
+      rules.decide(state.computeIfAbsent(t.customerId(), Customer::new), t);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 100_000; i < sample.size(); i++) {
+      Touchpoint t = sample.get(i);
+      rules.decide(state.computeIfAbsent(t.customerId(), Customer::new), t);
+    }
+    return 200_000 / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static JsonObject normalised(JsonObject t) {
+    return t.put("occurredAt", Instant.parse(t.getString("occurredAt")).toString());
+  }
+
+  /** The CDNOW replay rate, when the data set is beside the project. */
+  private static Double cdnowReplay() throws IOException {
+    Path file = null;
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null && file == null; dir = dir.getParent()) {
+      Path f = dir.resolve("shared/data/cdnow/CDNOW_master.txt");
+      file = Files.isRegularFile(f) ? f : null;
+    }
+    if (file == null) {
+      return null;
+    }
+    List<Touchpoint> purchases = new ArrayList<>();
+    int line = 0;
+    for (String text : Files.readAllLines(file)) {
+      line++;
+      String[] f = text.trim().split("\\s+");
+      if (f.length == 4 && f[0].chars().allMatch(Character::isDigit)) {
+        purchases.add(new Touchpoint("cdnow-" + line, "cdnow-" + f[0], "purchase",
+            LocalDate.parse(f[1], DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay().toInstant(ZoneOffset.UTC), "web",
+            new BigDecimal(f[3]), "USD", Map.of("quantity", Integer.parseInt(f[2]))));
+      }
+    }
+    purchases.sort(Comparator.comparing(Touchpoint::occurredAt));
+    RuleBook rules = RuleBook.defaults();
+    new Replay(rules, false).offer(purchases.get(0)); // load classes
+    Replay replay = new Replay(rules, false);
+    long t0 = System.nanoTime();
+    purchases.forEach(replay::offer);
+    replay.finish(Instant.parse("1998-07-01T00:00:00Z"));
+    return purchases.size() / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** What the check found, and the rows a direct write needs. */
+  private static final class ConsistencyCheck {
+    boolean consistent;
+    long stored;
+    final List<Touchpoint> touchpoints = new ArrayList<>();
+    final List<Transition> transitions = new ArrayList<>();
+    final List<ActionRequest> actions = new ArrayList<>();
+    Map<String, Customer> customers = new HashMap<>();
+  }
+
+  /** Every accepted touchpoint stored once; every stage as a single-threaded replay has it. */
+  private ConsistencyCheck consistency(String url, long[] sentPerClient) throws Exception {
+    ConsistencyCheck check = new ConsistencyCheck();
+    Timeline timeline = new Timeline(RuleBook.defaults(), (t, d, c) -> {
+      check.transitions.addAll(d.transitions());
+      check.actions.addAll(d.actions());
+    });
+    long expected = 0;
+    for (int k = 0; k < concurrency; k++) {
+      TouchpointMix mix = client(k);
+      for (long n = 0; n < sentPerClient[k]; n++) {
+        Touchpoint t = TouchpointJson.read(normalised(mix.next()));
+        check.touchpoints.add(t);
+        timeline.offer(t);
+        expected++;
+      }
+    }
+    Map<String, String> stages = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id) FROM touchpoints WHERE type <> 'timer'")) {
+        rs.next();
+        check.stored = rs.getLong(1);
+        check.consistent = rs.getLong(1) == expected && rs.getLong(2) == expected;
+      }
+      try (ResultSet rs = st.executeQuery("SELECT id, stage FROM customers")) {
+        while (rs.next()) {
+          stages.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    long differing = 0;
+    for (Customer c : timeline.customers()) {
+      check.customers.put(c.getId(), c);
+      if (!c.getStage().equals(stages.get(c.getId()))) {
+        differing++;
+      }
+    }
+    if (differing > 0 || stages.size() != timeline.customers().size()) {
+      System.err.println("inconsistent: " + differing + " customers differ; " + stages.size() + " stored, "
+          + timeline.customers().size() + " replayed");
+      check.consistent = false;
+    }
+    if (check.stored != expected) {
+      System.err.println("inconsistent: " + check.stored + " touchpoints stored, " + expected + " sent and acknowledged");
+    }
+    return check;
+  }
+
+  /** The same rows written straight to PostgreSQL with COPY, into copies of the tables: touchpoints per second. */
+  private double rawPg(String url, ConsistencyCheck rows) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      for (String table : List.of("touchpoints", "customers", "stage_transitions", "actions")) {
+        st.execute("CREATE TABLE raw_" + table + " (LIKE " + table + " INCLUDING ALL)");
+      }
+      var copy = c.unwrap(PGConnection.class).getCopyAPI();
+      String now = Instant.now().toString();
+      long t0 = System.nanoTime();
+      c.setAutoCommit(false);
+      StringBuilder b = new StringBuilder();
+      for (Touchpoint t : rows.touchpoints) {
+        b.append(t.id()).append(',').append(t.customerId()).append(',').append(t.type()).append(',').append(t.channel())
+            .append(',').append(t.occurredAt()).append(',').append(t.value() == null ? "" : t.value()).append(',')
+            .append(t.currency() == null ? "" : t.currency()).append(',')
+            .append(t.properties().isEmpty() ? "" : csv(new JsonObject(t.properties()).encode())).append(',')
+            .append(now).append(",decided\n");
+      }
+      copy.copyIn("COPY raw_touchpoints (id, customer_id, type, channel, occurred_at, amount, currency, properties, received_at, outcome)"
+          + " FROM STDIN WITH (FORMAT csv)", new StringReader(b.toString()));
+      b.setLength(0);
+      for (Customer cu : rows.customers.values()) {
+        b.append(cu.getId()).append(',').append(cu.getStage()).append(',').append(cu.getStageSince() == null ? "" : cu.getStageSince())
+            .append(',').append(cu.getOrders()).append(',').append(cu.getRevenue()).append(',')
+            .append(cu.getLastPurchaseAt() == null ? "" : cu.getLastPurchaseAt()).append(',').append(cu.getLastActivityAt())
+            .append(',').append(cu.getLastNps() == null ? "" : cu.getLastNps()).append(',').append(cu.getComplaints())
+            .append(",{},1,").append(now).append(',').append(now).append('\n');
+      }
+      copy.copyIn("COPY raw_customers (id, stage, stage_since, orders, revenue, last_purchase_at, last_activity_at, last_nps,"
+          + " complaints, attributes, version, created_at, updated_at) FROM STDIN WITH (FORMAT csv)", new StringReader(b.toString()));
+      b.setLength(0);
+      for (Transition t : rows.transitions) {
+        b.append(t.customerId()).append(',').append(t.from()).append(',').append(t.to()).append(',').append(csv(t.rule()))
+            .append(',').append(csv(t.reason())).append(',').append(t.touchpointId()).append(',').append(t.at()).append(',')
+            .append(now).append('\n');
+      }
+      copy.copyIn("COPY raw_stage_transitions (customer_id, from_stage, to_stage, rule, reason, touchpoint_id, at, recorded_at)"
+          + " FROM STDIN WITH (FORMAT csv)", new StringReader(b.toString()));
+      b.setLength(0);
+      for (ActionRequest a : rows.actions) {
+        b.append(csv(a.idempotencyKey())).append(',').append(a.customerId()).append(",send,").append(a.channel()).append(',')
+            .append(a.template()).append(',').append(csv(new JsonObject(a.params()).encode())).append(',').append(csv(a.rule()))
+            .append(',').append(a.touchpointId()).append(",pending,0,").append(now).append(',').append(now).append('\n');
+      }
+      copy.copyIn("COPY raw_actions (idempotency_key, customer_id, type, channel, template, payload, rule, touchpoint_id, status,"
+          + " attempts, next_attempt_at, created_at) FROM STDIN WITH (FORMAT csv)", new StringReader(b.toString()));
+      c.commit();
+      return rows.touchpoints.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static String csv(String s) {
+    return "\"" + s.replace("\"", "\"\"") + "\"";
+  }
+
+  /**
+   * HTTP clients: client k sends only the customers c-i with i % concurrency == k, one request at
+   * a time, so each customer's touchpoints arrive in the order they were generated.
+   */
+  private final class Load implements AutoCloseable {
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient http;
+    private final RequestOptions post;
+    private final TouchpointMix[] mixes = new TouchpointMix[concurrency];
+    private final long[] sent = new long[concurrency];
+
+    Load(int port) {
+      http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(concurrency).setKeepAlive(true));
+      post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/touchpoints")
+          .putHeader("Content-Type", "application/x-ndjson");
+      for (int k = 0; k < concurrency; k++) {
+        mixes[k] = client(k);
+      }
+    }
+
+    private Buffer nextBatch(int k, int size) {
+      Buffer body = Buffer.buffer(size * 200);
+      for (int i = 0; i < size; i++) {
+        body.appendString(mixes[k].next().encode()).appendByte((byte) '\n');
+      }
+      sent[k] += size;
+      return body;
+    }
+
+    /** Sends until acknowledged: a 503 or a lost answer means the same batch again (ids make it safe). */
+    private CompletableFuture<Long> send(Buffer body) {
+      CompletableFuture<Long> accepted = new CompletableFuture<>();
+      http.request(post).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode() == 202 ? b.toJsonObject() : null))
+          .onComplete(ar -> {
+            if (ar.succeeded() && ar.result() != null) {
+              accepted.complete(ar.result().getLong("accepted"));
+            } else {
+              vertx.setTimer(200, id -> send(body).whenComplete((n, e) -> accepted.complete(n)));
+            }
+          });
+      return accepted;
+    }
+
+    /** Every client as fast as the server answers; touchpoints per second over the measured window. */
+    double closedLoop(int warmupSeconds, int measuredSeconds) throws Exception {
+      long begin = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+      long end = begin + TimeUnit.SECONDS.toNanos(measuredSeconds);
+      AtomicLong counted = new AtomicLong();
+      CompletableFuture<?>[] done = new CompletableFuture<?>[concurrency];
+      for (int k = 0; k < concurrency; k++) {
+        int client = k;
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        done[k] = f;
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+          if (System.nanoTime() >= end) {
+            f.complete(null);
+            return;
+          }
+          send(nextBatch(client, batch)).thenAccept(n -> {
+            long now = System.nanoTime();
+            if (now >= begin && now < end) {
+              counted.addAndGet(n);
+            }
+            vertx.runOnContext(v -> loop[0].run());
+          });
+        };
+        vertx.runOnContext(v -> loop[0].run());
+      }
+      CompletableFuture.allOf(done).get();
+      return counted.get() / (double) measuredSeconds;
+    }
+
+    /** Requests at a fixed rate; latency from when each was due (queueing counts). Returns p50, p99 in ms. */
+    double[] openLoop(double touchpointsPerSecond, int measuredSeconds) throws Exception {
+      double requestsPerSecond = touchpointsPerSecond / latencyBatch;
+      long intervalNanos = (long) (1e9 / requestsPerSecond);
+      long t0 = System.nanoTime();
+      long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
+      ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+      List<ArrayDequeQueue> queues = new ArrayList<>();
+      for (int k = 0; k < concurrency; k++) {
+        queues.add(new ArrayDequeQueue(k));
+      }
+      AtomicLong issued = new AtomicLong();
+      AtomicBoolean finished = new AtomicBoolean();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      long timer = vertx.setPeriodic(1, id -> {
+        long now = System.nanoTime();
+        while (now < end && t0 + issued.get() * intervalNanos <= now) {
+          long due = t0 + issued.getAndIncrement() * intervalNanos;
+          queues.get((int) (issued.get() % concurrency)).offer(due, latencies);
+        }
+        if (now >= end && finished.compareAndSet(false, true)) {
+          done.complete(null);
+        }
+      });
+      done.get();
+      vertx.cancelTimer(timer);
+      for (ArrayDequeQueue q : queues) {
+        q.drained().get(60, TimeUnit.SECONDS);
+      }
+      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      if (sorted.length == 0) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      return new double[] {sorted[sorted.length / 2] / 1e6, sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6};
+    }
+
+    /** One client's requests, one at a time, in order. */
+    private final class ArrayDequeQueue {
+      private final int client;
+      private final java.util.ArrayDeque<Long> due = new java.util.ArrayDeque<>();
+      private boolean busy;
+      private CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
+
+      ArrayDequeQueue(int client) {
+        this.client = client;
+      }
+
+      synchronized void offer(long dueAt, ConcurrentLinkedQueue<Long> latencies) {
+        due.add(dueAt);
+        if (!busy) {
+          busy = true;
+          idle = new CompletableFuture<>();
+          next(latencies);
+        }
+      }
+
+      private synchronized void next(ConcurrentLinkedQueue<Long> latencies) {
+        Long dueAt = due.poll();
+        if (dueAt == null) {
+          busy = false;
+          idle.complete(null);
+          return;
+        }
+        send(nextBatch(client, latencyBatch)).thenAccept(n -> vertx.runOnContext(v -> {
+          latencies.add(System.nanoTime() - dueAt);
+          next(latencies);
+        }));
+      }
+
+      synchronized CompletableFuture<Void> drained() {
+        return idle;
+      }
+    }
+
+    long[] sentPerClient() {
+      return Arrays.copyOf(sent, sent.length);
+    }
+
+    @Override
+    public void close() throws Exception {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+}
