@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * Generates a realistic stream of touchpoints: mostly visits and email opens, some purchases,
  * a few tickets, NPS answers and complaints, spread over a population of customers.
  */
-final class TouchpointMix {
+public final class TouchpointMix {
   private static final String[] CHANNELS = {"web", "app", "email", "store"};
   private final SplittableRandom random;
   private final int customers;
@@ -18,7 +18,7 @@ final class TouchpointMix {
   private final int offset;
   private long next;
 
-  TouchpointMix(long seed, int customers, String runId, Instant start) {
+  public TouchpointMix(long seed, int customers, String runId, Instant start) {
     this(seed, customers, runId, start, 1, 0);
   }
 
@@ -35,7 +35,7 @@ final class TouchpointMix {
     this.offset = offset;
   }
 
-  JsonObject next() {
+  public JsonObject next() {
     long n = next++;
     int slots = Math.max(1, (customers - offset + stride - 1) / stride);
     String customer = "c-" + (offset + stride * random.nextInt(slots));

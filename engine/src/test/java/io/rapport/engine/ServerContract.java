@@ -309,6 +309,12 @@ abstract class ServerContract {
   void aSimulationBacktestsCandidateRulesOnStoredTouchpointsAndChangesNothingLive() throws Exception {
     api.postJson("[" + touchpoint("sim-1", "c-sim", "purchase", "2020-01-01T00:00:00Z", 10.0) + ","
         + touchpoint("sim-2", "c-sim", "purchase", "2020-01-10T00:00:00Z", 10.0) + "]");
+    // Live, the 2020 timers are long due: let them fire and the actions go out, then snapshot.
+    await().atMost(Duration.ofSeconds(15)).until(() -> {
+      JsonObject j = api.journey("c-sim").json();
+      return j.getJsonArray("transitions").size() == 4
+          && j.getJsonArray("actions").stream().allMatch(a -> "sent".equals(((JsonObject) a).getString("status")));
+    });
     JsonObject before = api.journey("c-sim").json();
     String purchases = api.get("/v1/rules/purchases.drl").body();
     JsonObject request = new JsonObject()

@@ -21,6 +21,10 @@ import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Rule;
 import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.FactHandle;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import java.time.Instant;
 
 /**
  * A compiled set of journey rules: compile DRL files once, then decide touchpoints with them.
@@ -50,6 +54,7 @@ public final class RuleBook {
   private final List<String> ruleNames;
   private final boolean usesJourney;
   private final List<RuleProblem> warnings;
+  private final ThreadLocal<ReusableSession> sessions = ThreadLocal.withInitial(ReusableSession::new);
 
   private RuleBook(
       KieBase kieBase, SortedMap<String, String> files, List<RuleProblem> warnings) {
@@ -152,29 +157,95 @@ public final class RuleBook {
 
   /** Runs the rules only; {@link #decide} is what the engine and replays call. */
   Decision evaluate(Customer customer, Touchpoint touchpoint) {
-    KieSession session = kieBase.newKieSession();
+    ReusableSession reusable = sessions.get();
+    KieSession session = reusable.session;
+    Recorder recorder = new Recorder(touchpoint, session, ENGINE);
+    if ("purchase".equals(touchpoint.type())) {
+      // Every purchase pushes the inactivity timers back: they fire only after a quiet spell.
+      recorder.after(customer, INACTIVE_90_AFTER, INACTIVE_90);
+      recorder.after(customer, INACTIVE_365_AFTER, INACTIVE_365);
+    }
+    reusable.target = recorder;
+    boolean clean = false;
     try {
-      Recorder recorder = new Recorder(touchpoint, session, ENGINE);
-      if ("purchase".equals(touchpoint.type())) {
-        // Every purchase pushes the inactivity timers back: they fire only after a quiet spell.
-        recorder.after(customer, INACTIVE_90_AFTER, INACTIVE_90);
-        recorder.after(customer, INACTIVE_365_AFTER, INACTIVE_365);
-      }
-      if (usesJourney) {
-        session.setGlobal(JOURNEY_GLOBAL, recorder);
-      }
-      session.addEventListener(recorder);
-      session.insert(customer);
-      session.insert(touchpoint);
+      FactHandle c = session.insert(customer);
+      FactHandle t = session.insert(touchpoint);
       int fired = session.fireAllRules(MAX_FIRINGS);
-      if (fired >= MAX_FIRINGS) {
-        return Decision.failed("rules did not settle after " + MAX_FIRINGS + " firings");
-      }
-      return recorder.decision();
+      session.delete(t);
+      session.delete(c);
+      clean = fired < MAX_FIRINGS;
+      return clean ? recorder.decision() : Decision.failed("rules did not settle after " + MAX_FIRINGS + " firings");
     } catch (RuntimeException e) {
       return Decision.failed(rootMessage(e));
     } finally {
-      session.dispose();
+      reusable.target = null;
+      if (!clean) {
+        // A session left mid-way is not reused: the next evaluation on this thread gets a fresh one.
+        session.dispose();
+        sessions.remove();
+      }
+    }
+  }
+
+  /**
+   * One session per thread, reused: facts are deleted after each evaluation, which leaves the
+   * session empty again at a fraction of the cost of a new one. The journey global and the
+   * agenda listener forward to the recorder of the evaluation under way.
+   */
+  private final class ReusableSession extends DefaultAgendaEventListener implements Journey {
+    final KieSession session = kieBase.newKieSession();
+    Recorder target;
+
+    ReusableSession() {
+      if (usesJourney) {
+        session.setGlobal(JOURNEY_GLOBAL, this);
+      }
+      session.addEventListener(this);
+    }
+
+    @Override
+    public void beforeMatchFired(BeforeMatchFiredEvent event) {
+      target.beforeMatchFired(event);
+    }
+
+    @Override
+    public void moveTo(Customer customer, String stage, String reason) {
+      target.moveTo(customer, stage, reason);
+    }
+
+    @Override
+    public void send(Customer customer, String channel, String template, Map<String, ?> params) {
+      target.send(customer, channel, template, params);
+    }
+
+    @Override
+    public void after(Customer customer, Duration delay, String name, Map<String, ?> payload) {
+      target.after(customer, delay, name, payload);
+    }
+
+    @Override
+    public void cancel(Customer customer, String name) {
+      target.cancel(customer, name);
+    }
+
+    @Override
+    public void set(Customer customer, String attribute, Object value) {
+      target.set(customer, attribute, value);
+    }
+
+    @Override
+    public String discountCode(Customer customer, int percent) {
+      return target.discountCode(customer, percent);
+    }
+
+    @Override
+    public Instant now() {
+      return target.now();
+    }
+
+    @Override
+    public long daysSince(Instant then) {
+      return target.daysSince(then);
     }
   }
 

@@ -1,0 +1,102 @@
+package io.rapport.bench.jmh;
+
+import io.rapport.bench.TouchpointMix;
+
+import io.rapport.engine.ingest.Partitioner;
+import io.rapport.engine.ingest.TouchpointJson;
+import io.rapport.routes.ingest.TouchpointBatch;
+import io.rapport.rules.Customer;
+import io.rapport.rules.Decision;
+import io.rapport.rules.RuleBook;
+import io.rapport.rules.Touchpoint;
+import io.vertx.core.json.JsonArray;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH suite for the hot paths of one touchpoint: validating and mapping a batch, deciding with
+ * the default rules, routing to a partition. (Batch writes are measured against PostgreSQL by the
+ * main benchmark's raw_pg.) Run: java -cp "bench/target/rapport-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class HotPaths {
+  private String ndjson500;
+  private final RuleBook rules = RuleBook.defaults();
+  private final List<Touchpoint> touchpoints = new ArrayList<>();
+  private final Map<String, Customer> customers = new HashMap<>();
+  private final Partitioner partitioner = new Partitioner(8);
+  private int next;
+  private final List<Touchpoint> mixed = new ArrayList<>();
+  private final Map<String, Customer> mixCustomers = new HashMap<>();
+
+  @Setup
+  public void setUp() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      b.append("{\"id\":\"e").append(i).append("\",\"customerId\":\"c-").append(i % 97)
+          .append("\",\"type\":\"purchase\",\"occurredAt\":\"2026-11-24T10:15:00+01:00\",\"channel\":\"web\",\"value\":12.5,")
+          .append("\"currency\":\"EUR\",\"properties\":{\"sku\":\"A-").append(i).append("\"}}\n");
+    }
+    ndjson500 = b.toString();
+    TouchpointMix mix = new TouchpointMix(1, 100_000, "jmh", Instant.parse("2026-01-01T00:00:00Z"));
+    for (int i = 0; i < 300_000; i++) {
+      mixed.add(TouchpointJson.read(mix.next()));
+    }
+    String[] types = {"web_visit", "email_open", "purchase", "support_ticket", "nps_response", "complaint"};
+    for (int i = 0; i < 100_000; i++) {
+      String type = types[i % types.length];
+      touchpoints.add(new Touchpoint("t" + i, "c-" + (i % 10_000), type, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i),
+          "web", type.equals("purchase") ? BigDecimal.TEN : null, null, type.equals("nps_response") ? Map.of("score", i % 11) : Map.of()));
+    }
+  }
+
+  /** A 500-touchpoint NDJSON body validated, normalised and mapped to facts. */
+  @Benchmark
+  public int validateAndMapBatchOf500() {
+    JsonArray batch = TouchpointBatch.parse(TouchpointBatch.NDJSON, ndjson500, 10_000);
+    int n = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      n += TouchpointJson.read(batch.getJsonObject(i)).id().length();
+    }
+    return n;
+  }
+
+  /** The benchmark's realistic mix over 100,000 customers, decided one by one. */
+  @Benchmark
+  public Decision decideMixedTouchpoint() {
+    Touchpoint t = mixed.get(next++ % mixed.size());
+    return rules.decide(mixCustomers.computeIfAbsent(t.customerId(), Customer::new), t);
+  }
+
+  /** One touchpoint decided by the default rules (aggregates, timers, rules). */
+  @Benchmark
+  public Decision decideOneTouchpoint() {
+    Touchpoint t = touchpoints.get(next++ % touchpoints.size());
+    return rules.decide(customers.computeIfAbsent(t.customerId(), Customer::new), t);
+  }
+
+  @Benchmark
+  public int routeToPartition() {
+    return partitioner.partitionOf(touchpoints.get(next++ % touchpoints.size()).customerId());
+  }
+}
