@@ -103,6 +103,18 @@ public record Touchpoint(
     return then == null ? Long.MAX_VALUE / 2 : java.time.temporal.ChronoUnit.DAYS.between(then, occurredAt);
   }
 
+  /** The NPS score of an nps_response (properties.score, 0-10), or null: {@code score <= 6}. */
+  public Integer getScore() {
+    Number n = number("score");
+    return n == null ? null : n.intValue();
+  }
+
+  /** The rating of a review (properties.rating, 1-5), or null. */
+  public Integer getRating() {
+    Number n = number("rating");
+    return n == null ? null : n.intValue();
+  }
+
   /** A property as text, or null when absent. */
   public String text(String name) {
     Object v = properties.get(name);
