@@ -118,9 +118,10 @@ class RestartIT {
       assertThat(profile.getJsonObject("aggregates").getInteger("orders")).as("orders of kc-" + c).isEqualTo(PURCHASES);
       assertThat(profile.getString("stage")).isEqualTo("LOYAL");
     }
-    // 3 actions per customer (first purchase, repeat, loyal): each delivered, none twice.
+    // 3 actions per customer (first purchase, repeat, loyal): each delivered. Actions the killed
+    // relay had claimed come back when their lease (delivery timeout + 5 s) runs out.
     int expectedActions = CUSTOMERS * 3;
-    await().atMost(Duration.ofSeconds(30)).until(() -> distinctKeys() == expectedActions);
+    await().atMost(Duration.ofSeconds(60)).until(() -> distinctKeys() == expectedActions);
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     process = start(port, url);
     List<String> keys = new ArrayList<>();
@@ -144,7 +145,7 @@ class RestartIT {
     pb.environment().put("RAPPORT_ACTIONS_CONNECTOR", "webhook");
     pb.environment().put("RAPPORT_OUTBOX_POLL_INTERVAL", "PT0.2S");
     pb.redirectErrorStream(true);
-    pb.redirectOutput(dataDir.resolve("server.log").toFile());
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     Process p = pb.start();
     Api api = new Api(port);
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions()

@@ -340,4 +340,30 @@ abstract class ServerContract {
         request.copy().put("files", new JsonObject().put("purchases.drl", "rule oops")).encode(), ADMIN_KEY);
     assertThat(broken.status()).isEqualTo(422);
   }
+
+  @Test
+  void ingestionGoesOnWhileRulesAreSwappedAndNothingIsLost() throws Exception {
+    String purchases = api.get("/v1/rules/purchases.drl").body();
+    ExecutorService client = Executors.newSingleThreadExecutor();
+    Future<Integer> posted = client.submit(() -> {
+      int accepted = 0;
+      for (int i = 0; i < 40; i++) {
+        Api.Response r = api.postJson(touchpoint("swap-" + i, "c-swap-" + (i % 4), "purchase", "2026-11-24T10:00:00Z", 5.0));
+        assertThat(r.status()).isEqualTo(202);
+        accepted += r.json().getInteger("accepted");
+      }
+      return accepted;
+    });
+    for (int v = 0; v < 3; v++) {
+      assertThat(api.put("/v1/rules/purchases.drl", "text/plain", purchases + "\n// edit " + v + "\n", ADMIN_KEY).status())
+          .isEqualTo(200);
+    }
+    assertThat(posted.get()).isEqualTo(40);
+    client.shutdown();
+    for (int c = 0; c < 4; c++) {
+      JsonObject profile = api.customer("c-swap-" + c).json();
+      assertThat(profile.getJsonObject("aggregates").getInteger("orders")).isEqualTo(10);
+      assertThat(profile.getString("stage")).isEqualTo("LOYAL");
+    }
+  }
 }

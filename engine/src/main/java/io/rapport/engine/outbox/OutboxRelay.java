@@ -101,7 +101,8 @@ public final class OutboxRelay {
 
   /** Claims and delivers one batch of due actions; returns how many it handled. */
   int relayOnce() throws InterruptedException {
-    Duration lease = options.deliveryTimeout().plusSeconds(30);
+    // Long enough to cover one delivery; a claim left by a crashed relay comes back after it.
+    Duration lease = options.deliveryTimeout().plusSeconds(5);
     List<OutboxAction> due = store.claimDueActions(clock.instant(), options.batch(), lease);
     if (due.isEmpty()) {
       return 0;

@@ -149,24 +149,14 @@ public final class JdbcStore implements Store {
   @Override
   public void write(WriteBatch batch) {
     OffsetDateTime now = ts(batch.receivedAt());
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        writeTouchpoints(c, batch, now);
-        writeCustomers(c, batch.customers(), now);
-        writeTransitions(c, batch, now);
-        writeActions(c, batch, now);
-        writeTimers(c, batch);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw failure("cannot write " + batch.decided().size() + " touchpoints", e);
-    }
+    inTransaction("cannot write " + batch.decided().size() + " touchpoints", c -> {
+      writeTouchpoints(c, batch, now);
+      writeCustomers(c, batch.customers(), now);
+      writeTransitions(c, batch, now);
+      writeActions(c, batch, now);
+      writeTimers(c, batch);
+      return null;
+    });
   }
 
   private void writeTouchpoints(Connection c, WriteBatch batch, OffsetDateTime now) throws SQLException {
@@ -422,49 +412,38 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
-    List<OutboxAction> claimed = new ArrayList<>();
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT id, idempotency_key, customer_id, channel, template, payload, rule,"
-                    + " touchpoint_id, attempts FROM actions WHERE status = 'pending' AND"
-                    + " next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
-                    + dialect.lockForClaim)) {
-          ps.setObject(1, ts(now));
-          ps.setInt(2, limit);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              claimed.add(
-                  new OutboxAction(rs.getLong(1), rs.getString(2), rs.getString(3),
-                      rs.getString(4), rs.getString(5), new JsonObject(rs.getString(6)).getMap(),
-                      rs.getString(7), rs.getString(8), rs.getInt(9)));
-            }
+    return inTransaction("cannot claim due actions", c -> {
+      List<OutboxAction> claimed = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT id, idempotency_key, customer_id, channel, template, payload, rule,"
+                  + " touchpoint_id, attempts FROM actions WHERE status = 'pending' AND"
+                  + " next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
+                  + dialect.lockForClaim)) {
+        ps.setObject(1, ts(now));
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            claimed.add(
+                new OutboxAction(rs.getLong(1), rs.getString(2), rs.getString(3),
+                    rs.getString(4), rs.getString(5), new JsonObject(rs.getString(6)).getMap(),
+                    rs.getString(7), rs.getString(8), rs.getInt(9)));
           }
         }
-        if (!claimed.isEmpty()) {
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE actions SET next_attempt_at = ? WHERE id = ?")) {
-            for (OutboxAction a : claimed) {
-              ps.setObject(1, ts(now.plus(lease)));
-              ps.setLong(2, a.id());
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
-        }
-        c.commit();
-        return claimed;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
-    } catch (SQLException e) {
-      throw failure("cannot claim due actions", e);
-    }
+      if (!claimed.isEmpty()) {
+        try (PreparedStatement ps =
+            c.prepareStatement("UPDATE actions SET next_attempt_at = ? WHERE id = ?")) {
+          for (OutboxAction a : claimed) {
+            ps.setObject(1, ts(now.plus(lease)));
+            ps.setLong(2, a.id());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      return claimed;
+    });
   }
 
   @Override
@@ -472,12 +451,9 @@ public final class JdbcStore implements Store {
     if (deliveries.isEmpty()) {
       return;
     }
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE actions SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,"
-                  + " sent_at = ? WHERE id = ?")) {
+    inTransaction("cannot record deliveries", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE actions SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ? WHERE id = ?")) {
         for (Delivery d : deliveries) {
           ps.setString(1, d.status().column());
           ps.setInt(2, d.attempts());
@@ -488,60 +464,42 @@ public final class JdbcStore implements Store {
           ps.addBatch();
         }
         ps.executeBatch();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
-    } catch (SQLException e) {
-      throw failure("cannot record deliveries", e);
-    }
+      return null;
+    });
   }
 
   @Override
   public List<DueTimer> claimDueTimers(Instant now, int limit, Duration lease) {
-    List<DueTimer> claimed = new ArrayList<>();
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT customer_id, name, due_at, payload FROM timers WHERE due_at <= ?"
-                + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY due_at LIMIT ?" + dialect.lockForClaim)) {
-          ps.setObject(1, ts(now));
-          ps.setObject(2, ts(now));
-          ps.setInt(3, limit);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              claimed.add(new DueTimer(rs.getString(1), rs.getString(2), instant(rs, 3), new JsonObject(rs.getString(4)).getMap()));
-            }
+    return inTransaction("cannot claim due timers", c -> {
+      List<DueTimer> claimed = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT customer_id, name, due_at, payload FROM timers WHERE due_at <= ?"
+              + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY due_at LIMIT ?" + dialect.lockForClaim)) {
+        ps.setObject(1, ts(now));
+        ps.setObject(2, ts(now));
+        ps.setInt(3, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            claimed.add(new DueTimer(rs.getString(1), rs.getString(2), instant(rs, 3), new JsonObject(rs.getString(4)).getMap()));
           }
         }
-        if (!claimed.isEmpty()) {
-          try (PreparedStatement ps = c.prepareStatement(
-              "UPDATE timers SET claimed_until = ? WHERE customer_id = ? AND name = ? AND due_at = ?")) {
-            for (DueTimer t : claimed) {
-              ps.setObject(1, ts(now.plus(lease)));
-              ps.setString(2, t.customerId());
-              ps.setString(3, t.name());
-              ps.setObject(4, ts(t.dueAt()));
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
-        }
-        c.commit();
-        return claimed;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
-    } catch (SQLException e) {
-      throw failure("cannot claim due timers", e);
-    }
+      if (!claimed.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE timers SET claimed_until = ? WHERE customer_id = ? AND name = ? AND due_at = ?")) {
+          for (DueTimer t : claimed) {
+            ps.setObject(1, ts(now.plus(lease)));
+            ps.setString(2, t.customerId());
+            ps.setString(3, t.name());
+            ps.setObject(4, ts(t.dueAt()));
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      return claimed;
+    });
   }
 
   @Override
@@ -609,37 +567,26 @@ public final class JdbcStore implements Store {
 
   @Override
   public RuleVersion saveRules(Map<String, String> files, String checksum, Instant at, String activatedBy, String note) {
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        int next;
-        try (Statement st = c.createStatement();
-            ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_versions")) {
-          rs.next();
-          next = rs.getInt(1);
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO rule_versions (version, files, checksum, activated_at, activated_by, note) VALUES (?, "
-                + dialect.jsonParameter + ", ?, ?, ?, ?)")) {
-          ps.setInt(1, next);
-          ps.setString(2, new JsonObject(new TreeMap<String, Object>(files)).encode());
-          ps.setString(3, checksum);
-          ps.setObject(4, ts(at));
-          ps.setString(5, activatedBy);
-          ps.setString(6, note == null ? null : truncate(note, 500));
-          ps.executeUpdate();
-        }
-        c.commit();
-        return RuleVersion.of(next, files, checksum, at, activatedBy, note);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+    return inTransaction("cannot store the rules", c -> {
+      int next;
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_versions")) {
+        rs.next();
+        next = rs.getInt(1);
       }
-    } catch (SQLException e) {
-      throw failure("cannot store the rules", e);
-    }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO rule_versions (version, files, checksum, activated_at, activated_by, note) VALUES (?, "
+              + dialect.jsonParameter + ", ?, ?, ?, ?)")) {
+        ps.setInt(1, next);
+        ps.setString(2, new JsonObject(new TreeMap<String, Object>(files)).encode());
+        ps.setString(3, checksum);
+        ps.setObject(4, ts(at));
+        ps.setString(5, activatedBy);
+        ps.setString(6, note == null ? null : truncate(note, 500));
+        ps.executeUpdate();
+      }
+      return RuleVersion.of(next, files, checksum, at, activatedBy, note);
+    });
   }
 
   @Override
@@ -654,6 +601,31 @@ public final class JdbcStore implements Store {
   @Override
   public void close() {
     pool.close();
+  }
+
+  /** Work on one connection inside a transaction. */
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  private <T> T inTransaction(String what, SqlWork<T> work) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
   }
 
   private static Array textArray(Connection c, Collection<String> ids) throws SQLException {
