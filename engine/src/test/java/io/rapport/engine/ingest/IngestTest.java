@@ -1,6 +1,7 @@
 package io.rapport.engine.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rapport.engine.metrics.JourneyMetrics;
@@ -14,6 +15,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -88,12 +90,14 @@ class IngestTest {
     CountDownLatch gate = new CountDownLatch(1);
     store.writeGate = gate;
     var first = vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("a", "c1", 1)));
-    Thread.sleep(200); // let the first batch reach the (blocked) write
+    // The first batch is taken off the queue and waits in its (blocked) write...
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.writesWaiting.get() == 1);
     var later = new java.util.ArrayList<io.vertx.core.Future<?>>();
     for (int i = 0; i < 10; i++) {
       later.add(vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("b" + i, "c" + i, 1))));
     }
-    Thread.sleep(200);
+    // ...while ten more requests queue up behind it.
+    await().atMost(Duration.ofSeconds(5)).until(() -> ingest.queued() == 10);
     gate.countDown();
     first.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     for (var f : later) {

@@ -25,6 +25,8 @@ public final class InMemoryStore implements Store {
   /** When set, writes wait for it: lets a test queue touchpoints behind a slow commit. */
   public volatile CountDownLatch writeGate;
   public volatile RuntimeException failNextWrite;
+  /** Writes waiting at the gate right now. */
+  public final java.util.concurrent.atomic.AtomicInteger writesWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
   public synchronized Set<String> knownTouchpoints(Collection<String> ids) {
@@ -47,10 +49,13 @@ public final class InMemoryStore implements Store {
   public void write(WriteBatch batch) {
     CountDownLatch gate = writeGate;
     if (gate != null) {
+      writesWaiting.incrementAndGet();
       try {
         gate.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        writesWaiting.decrementAndGet();
       }
     }
     synchronized (this) {
