@@ -120,10 +120,12 @@ public final class Settings {
         throw new ConfigException("cannot read config file " + configFile + ": " + e.getMessage());
       }
       for (String name : file.stringPropertyNames()) {
-        if (!raw.containsKey(name)) {
+        // A file may name a key either way: http.port or RAPPORT_HTTP_PORT.
+        String key = ALL.stream().filter(s -> s.env().equals(name)).map(Setting::key).findFirst().orElse(name);
+        if (!raw.containsKey(key)) {
           throw new ConfigException(configFile + ": unknown key '" + name + "'");
         }
-        raw.put(name, file.getProperty(name));
+        raw.put(key, file.getProperty(name));
       }
     }
     for (Setting<?> s : ALL) {

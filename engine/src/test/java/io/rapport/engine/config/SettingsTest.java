@@ -43,6 +43,15 @@ class SettingsTest {
   }
 
   @Test
+  void aConfigFileMayUseTheEnvironmentVariableNamesToo(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("rapport.properties");
+    Files.writeString(file, "RAPPORT_DB_URL=jdbc:postgresql://db:5432/rapport\nRAPPORT_DB_USER=rapport\n");
+    Settings s = Settings.load(Map.of(), file);
+    assertThat(s.get(Settings.DB_URL)).isEqualTo("jdbc:postgresql://db:5432/rapport");
+    assertThat(s.get(Settings.DB_USER)).isEqualTo("rapport");
+  }
+
+  @Test
   void anUnknownKeyInTheConfigFileIsATypoAndRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("rapport.properties");
     Files.writeString(file, "http.prot=9000\n");
