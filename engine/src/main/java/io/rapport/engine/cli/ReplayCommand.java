@@ -1,5 +1,6 @@
 package io.rapport.engine.cli;
 
+import io.rapport.engine.report.Reports;
 import io.rapport.rules.InvalidRulesException;
 import io.rapport.rules.RuleBook;
 import io.rapport.rules.RuleFiles;

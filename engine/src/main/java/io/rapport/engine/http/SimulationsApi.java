@@ -1,6 +1,6 @@
 package io.rapport.engine.http;
 
-import io.rapport.engine.cli.Reports;
+import io.rapport.engine.report.Reports;
 import io.rapport.engine.rulebase.RuleBase;
 import io.rapport.engine.store.Store;
 import io.rapport.rules.InvalidRulesException;

@@ -1,4 +1,4 @@
-package io.rapport.engine.cli;
+package io.rapport.engine.report;
 
 import io.rapport.rules.Transition;
 import io.rapport.rules.replay.Comparison;
