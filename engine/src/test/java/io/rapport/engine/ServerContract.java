@@ -366,4 +366,20 @@ abstract class ServerContract {
       assertThat(profile.getString("stage")).isEqualTo("LOYAL");
     }
   }
+
+  @Test
+  void propertiesWithQuotesCommasAndNewlinesAreStoredAsSent() throws Exception {
+    JsonObject nps = new JsonObject().put("id", "nps-q1").put("customerId", "c-quotes").put("type", "nps_response")
+        .put("occurredAt", "2019-06-01T00:00:00Z").put("channel", "survey")
+        .put("properties", new JsonObject().put("score", 3).put("text", "He said \"meh\", then\nleft; prix: 10€ ü"));
+    assertThat(api.postJson(nps.encode()).status()).isEqualTo(202);
+    // Replaying the stored touchpoint decides it again: only possible if its properties came back intact.
+    JsonObject request = new JsonObject().put("files", new JsonObject())
+        .put("from", "2019-06-01T00:00:00Z").put("until", "2019-06-02T00:00:00Z");
+    JsonObject c = api.post("/v1/simulations", "application/json", request.encode(), ADMIN_KEY).json();
+    assertThat(c.getJsonObject("baseline").getLong("touchpoints")).isEqualTo(1);
+    assertThat(c.getJsonObject("baseline").getJsonObject("actions").getLong("escalation")).isEqualTo(1);
+    assertThat(api.journey("c-quotes").json().getJsonArray("actions").getJsonObject(0).getString("template"))
+        .isEqualTo("escalation");
+  }
 }
