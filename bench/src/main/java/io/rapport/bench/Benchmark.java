@@ -88,6 +88,9 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the benchmark database.")
   boolean keep;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A server setting for this run, e.g. --set ingest.group-commit-max=500 (repeatable).")
+  Map<String, String> serverSettings = new HashMap<>();
+
   private final String runId = "b" + System.currentTimeMillis();
   private final Instant start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
@@ -115,6 +118,7 @@ public final class Benchmark implements Callable<Integer> {
       settings.put("ingest.partitions", String.valueOf(partitions));
       settings.put("db.pool-size", String.valueOf(partitions + 6));
       settings.put("drop.dir", "off");
+      settings.putAll(serverSettings);
       Server server = Server.start(Settings.of(settings));
       Load load = new Load(server.port());
       long[] sent;
