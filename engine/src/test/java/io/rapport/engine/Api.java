@@ -65,6 +65,13 @@ final class Api {
     return new Response(r.statusCode(), r.body(), r);
   }
 
+  /** A file from the test resources, as text. */
+  static String resource(String name) throws java.io.IOException {
+    try (var in = Api.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   /** A touchpoint in the canonical JSON. */
   static String touchpoint(String id, String customer, String type, String occurredAt, Double value) {
     JsonObject t = new JsonObject().put("id", id).put("customerId", customer).put("type", type)

@@ -42,19 +42,7 @@ class CommandLineTest {
 
   @Test
   void aMarketersOwnScenarioRunsBesideTheDefaults(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("vip.drl"), """
-        package rapport.journey
-        import io.rapport.rules.Customer
-        import io.rapport.rules.Touchpoint
-        global io.rapport.rules.Journey journey
-        rule "A big first order gets a thank-you call"
-        when
-            $c : Customer( orders == 1, revenue >= 1000 )
-            Touchpoint( type == "purchase" )
-        then
-            journey.send($c, "phone", "vip-thank-you");
-        end
-        """);
+    Files.writeString(dir.resolve("vip.drl"), Api.resource("/vip.drl"));
     Files.writeString(dir.resolve("vip.yaml"), """
         - name: A 1500 first order gets the call
           touchpoints:

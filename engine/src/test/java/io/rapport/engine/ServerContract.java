@@ -253,19 +253,7 @@ abstract class ServerContract {
 
   @Test
   void rulesChangeLiveWithTheAdminKeyAndOnlyIfTheyCompileAndPassTheirScenarios() throws Exception {
-    String vip = """
-        package rapport.journey
-        import io.rapport.rules.Customer
-        import io.rapport.rules.Touchpoint
-        global io.rapport.rules.Journey journey
-        rule "A big first order gets a thank-you call"
-        when
-            $c : Customer( orders == 1, revenue >= 1000 )
-            Touchpoint( type == "purchase" )
-        then
-            journey.send($c, "phone", "vip-thank-you");
-        end
-        """;
+    String vip = Api.resource("/vip.drl"); // a marketer's new rule: a big first order gets a call
     assertThat(api.put("/v1/rules/vip.drl", "text/plain", vip, null).status()).isEqualTo(401);
     assertThat(api.put("/v1/rules/vip.drl", "text/plain", vip, "wrong").status()).isEqualTo(403);
 
