@@ -198,6 +198,7 @@ public final class Server implements AutoCloseable {
     p.setProperty("rapport.webhook.timeout-ms", String.valueOf(settings.get(Settings.WEBHOOK_TIMEOUT_MS)));
     p.setProperty("rapport.ingest.max-batch-items", String.valueOf(settings.get(Settings.MAX_BATCH_ITEMS)));
     p.setProperty("rapport.ingest.max-body-bytes", String.valueOf(settings.get(Settings.MAX_BODY_BYTES)));
+    p.setProperty("rapport.ingest.key", settings.get(Settings.INGEST_KEY));
     return p;
   }
 

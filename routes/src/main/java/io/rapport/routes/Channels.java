@@ -6,6 +6,7 @@ import io.rapport.connectors.webhook.WebhookDelivery;
 import io.rapport.routes.ingest.DropFile;
 import io.rapport.routes.ingest.HttpIntake;
 import io.rapport.routes.ingest.IngestFailure;
+import io.rapport.routes.ingest.IngestKey;
 import io.rapport.routes.ingest.IngestReply;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -69,6 +70,7 @@ public final class Channels implements AutoCloseable {
       }
     });
     int maxItems = Integer.parseInt(settings.getProperty("rapport.ingest.max-batch-items"));
+    camel.getRegistry().bind("ingestKey", new IngestKey(settings.getProperty("rapport.ingest.key", "")));
     camel.getRegistry().bind("touchpointIntake", new HttpIntake(maxItems));
     camel.getRegistry().bind("ingestReply", new IngestReply());
     camel.getRegistry().bind("ingestFailure", new IngestFailure());

@@ -128,6 +128,31 @@ class ChannelsTest {
   }
 
   @Test
+  void aConfiguredIngestKeyIsRequired() throws Exception {
+    Vertx other = Vertx.vertx();
+    try {
+      Router router = Router.router(other);
+      Properties p = new Properties();
+      p.setProperty("rapport.ingest.key", "sekret");
+      Channels keyed = Channels.start(other, router, p, List.of(), null);
+      HttpServer s = other.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      URI uri = URI.create("http://127.0.0.1:" + s.actualPort() + "/v1/touchpoints");
+      HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(touchpoint("k1")));
+      assertThat(http.send(req.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      assertThat(http.send(req.copy().header("Authorization", "Bearer nope").build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).isEqualTo(403);
+      other.eventBus().<JsonArray>consumer(Addresses.TOUCHPOINTS, m -> m.reply(new JsonObject().put("accepted", 1).put("duplicates", 0)));
+      assertThat(http.send(req.copy().header("Authorization", "Bearer sekret").build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).isEqualTo(202);
+      keyed.close();
+    } finally {
+      other.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aSaturatedEngineMeans503WithRetryAfter() throws Exception {
     engineFailure = 503;
     HttpResponse<String> r = post("application/json", touchpoint("a"));

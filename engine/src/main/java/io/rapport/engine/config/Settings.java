@@ -77,6 +77,8 @@ public final class Settings {
       duration("timers.poll-interval", "PT1S", "How often due timers are looked for.");
   public static final Setting<Integer> TIMERS_BATCH =
       integer("timers.batch", "500", 1, 100_000, "Timers claimed and fired at once.");
+  public static final Setting<String> INGEST_KEY =
+      new Setting<>("ingest.key", "", "Key POST /v1/touchpoints requires (Authorization: Bearer KEY); empty leaves ingestion open.", true, v -> v);
   public static final Setting<String> ADMIN_KEY =
       new Setting<>("admin.key", "", "Key for admin endpoints (Authorization: Bearer KEY); empty means generate one in data.dir/admin.key at first start.", true, v -> v);
   public static final Setting<String> RULES_DIR =
@@ -92,7 +94,7 @@ public final class Settings {
           PARTITIONS, GROUP_COMMIT_MAX, MAX_IN_FLIGHT, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
           CACHE_CUSTOMERS, DROP_DIR, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS,
           ACTIONS_CONNECTOR, ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL,
-          OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL, OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, ADMIN_KEY, RULES_DIR,
+          OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL, OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, ADMIN_KEY, RULES_DIR,
           RULES_WATCH_INTERVAL, METRICS_REFRESH);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */

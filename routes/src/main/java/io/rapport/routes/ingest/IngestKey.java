@@ -1,0 +1,37 @@
+package io.rapport.routes.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * When an ingest key is configured, touchpoints need {@code Authorization: Bearer KEY}: 401
+ * without one, 403 with another. With no key configured, ingestion is open (the default).
+ */
+public final class IngestKey implements Processor {
+  private final byte[] key;
+
+  public IngestKey(String key) {
+    this.key = key == null || key.isBlank() ? null : key.trim().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void process(Exchange exchange) {
+    if (key == null) {
+      return;
+    }
+    String header = exchange.getMessage().getHeader("Authorization", String.class);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new RejectedInput(401, "touchpoints need the ingest key: Authorization: Bearer KEY", null);
+    }
+    if (!MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8), key)) {
+      throw new RejectedInput(403, "the ingest key is not valid", null);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IngestKey[" + (key == null ? "none" : "****") + "]";
+  }
+}
