@@ -41,6 +41,8 @@ public final class RuleBase {
   private final ActiveRules active;
   private final Clock clock;
   private volatile RuleVersion current;
+  /** The checksum of a rules directory already refused: not tried (nor logged) again until it changes. */
+  private String refusedChecksum;
 
   private RuleBase(Store store, ActiveRules active, Clock clock, RuleVersion current) {
     this.store = store;
@@ -143,12 +145,14 @@ public final class RuleBase {
   /** Loads a rules directory again; stores and activates it when it changed and passes. */
   public synchronized Optional<RuleVersion> reloadFrom(Path dir) {
     Map<String, String> files = initialFiles(dir);
-    if (checksum(files).equals(current.checksum())) {
+    String checksum = checksum(files);
+    if (checksum.equals(current.checksum()) || checksum.equals(refusedChecksum)) {
       return Optional.empty();
     }
     try {
       return Optional.of(activate(files, "rules.dir", "reloaded from " + dir, false));
     } catch (RefusedRules e) {
+      refusedChecksum = checksum;
       LOG.warn("rules in {} refused: {} {}", dir, e.getMessage(), e.problems().isEmpty() ? e.failedScenarios().stream()
           .map(r -> r.scenario().title() + " " + r.differences()).toList() : e.problems());
       return Optional.empty();
