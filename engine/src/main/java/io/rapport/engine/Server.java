@@ -127,7 +127,7 @@ public final class Server implements AutoCloseable {
         new Ingest(
             new Ingest.Options(partitions, settings.get(Settings.MAX_IN_FLIGHT),
                 settings.get(Settings.GROUP_COMMIT_MAX), settings.get(Settings.CACHE_CUSTOMERS)),
-            store, rules, metrics, relay::nudge, clock);
+            store, rules, metrics, relay, clock);
     String deployment =
         vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);

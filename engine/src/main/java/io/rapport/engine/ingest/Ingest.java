@@ -1,6 +1,7 @@
 package io.rapport.engine.ingest;
 
 import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.Store;
 import io.rapport.routes.Addresses;
 import io.rapport.rules.Touchpoint;
@@ -37,7 +38,7 @@ public final class Ingest extends AbstractVerticle {
   private MessageConsumer<JsonArray> consumer;
 
   public Ingest(
-      Options options, Store store, ActiveRules rules, JourneyMetrics metrics, Runnable afterActions, Clock clock) {
+      Options options, Store store, ActiveRules rules, JourneyMetrics metrics, ActionHandOff afterActions, Clock clock) {
     this.partitioner = new Partitioner(options.partitions());
     this.inFlight = new Semaphore(options.maxInFlight());
     int cachePerPartition = options.cacheCustomers() / options.partitions();

@@ -2,6 +2,8 @@ package io.rapport.engine.ingest;
 
 import io.micrometer.core.instrument.Timer;
 import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.outbox.ActionHandOff;
+import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Store;
 import io.rapport.engine.store.WriteBatch;
@@ -10,6 +12,7 @@ import io.rapport.rules.Decision;
 import io.rapport.rules.RuleBook;
 import io.rapport.rules.Touchpoint;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -39,7 +42,7 @@ final class PartitionWorker {
   private final CustomerCache cache;
   private final JourneyMetrics metrics;
   private final int maxBatch;
-  private final Runnable afterActions;
+  private final ActionHandOff afterActions;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -52,7 +55,7 @@ final class PartitionWorker {
       int cacheCapacity,
       JourneyMetrics metrics,
       int maxBatch,
-      Runnable afterActions,
+      ActionHandOff afterActions,
       Clock clock) {
     this.index = index;
     this.store = store;
@@ -113,6 +116,8 @@ final class PartitionWorker {
     Map<Ticket, int[]> counts = new IdentityHashMap<>(); // accepted, duplicates
     List<Decided> decided = new ArrayList<>(batch.size());
     boolean[] duplicate = new boolean[batch.size()];
+    List<OutboxAction> claimed = List.of();
+    Instant claimUntil = null;
     try {
       Set<String> known = store.knownTouchpoints(ids);
       List<String> toLoad = new ArrayList<>();
@@ -150,9 +155,11 @@ final class PartitionWorker {
         String id = d.touchpoint().customerId();
         changed.putIfAbsent(id, working.get(id));
       }
-      WriteBatch write = new WriteBatch(decided, List.copyOf(changed.values()), clock.instant(), repeatedTimers);
+      Instant now = clock.instant();
+      claimUntil = afterActions.claimUntil(now);
+      WriteBatch write = new WriteBatch(decided, List.copyOf(changed.values()), now, repeatedTimers, claimUntil);
       if (!write.isEmpty()) {
-        store.write(write);
+        claimed = store.write(write);
       }
       for (Customer c : changed.values()) {
         c.advanceVersion(); // now equal to the stored version
@@ -185,7 +192,7 @@ final class PartitionWorker {
     }
     counts.forEach((ticket, c) -> ticket.settle(c[0], c[1], 0, null));
     if (anyAction) {
-      afterActions.run();
+      afterActions.handOver(claimed, claimUntil);
     }
   }
 

@@ -14,18 +14,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves actions from the outbox to the connector routes: claims due actions, sends each on the
- * event bus, records sent, retry later (with backoff) or failed. A claim is a lease, so actions
- * claimed by a relay that died become due again by themselves.
+ * Moves actions from the outbox to the connector routes: takes the actions partitions have just
+ * committed (claimed in that same transaction) or claims due actions from the outbox, sends each
+ * on the event bus, records sent, retry later (with backoff) or failed. A claim is a lease, so
+ * actions claimed by a relay that died become due again by themselves.
  */
-public final class OutboxRelay {
+public final class OutboxRelay implements ActionHandOff {
+  /** Most committed actions held in memory; the rest go out through the poll when their claim ends. */
+  private static final int HAND_OFF_CAPACITY = 20_000;
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
   /** How the relay delivers. */
@@ -46,6 +52,9 @@ public final class OutboxRelay {
   private final Clock clock;
   private final Backoff backoff;
   private final Semaphore wake = new Semaphore(0);
+  private final BlockingQueue<Claimed> handedOver = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
+  private final AtomicBoolean pollWanted = new AtomicBoolean(true);
+  private long lastPoll;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -57,10 +66,37 @@ public final class OutboxRelay {
     this.clock = clock;
     this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
     this.thread = new Thread(this::run, "rapport-outbox-relay");
+    this.lastPoll = System.nanoTime();
   }
 
   public void start() {
     thread.start();
+  }
+
+  /** An action claimed for this relay until a time. */
+  private record Claimed(OutboxAction action, Instant until) {}
+
+  /** Long enough to cover one delivery; a claim left by a crashed relay comes back after it. */
+  private Duration lease() {
+    return options.deliveryTimeout().plusSeconds(5);
+  }
+
+  @Override
+  public Instant claimUntil(Instant now) {
+    return now.plus(lease());
+  }
+
+  @Override
+  public void handOver(List<OutboxAction> claimed, Instant claimedUntil) {
+    if (claimed.isEmpty()) {
+      pollWanted.set(true); // the store left them to the poll
+    }
+    for (OutboxAction a : claimed) {
+      if (!handedOver.offer(new Claimed(a, claimedUntil))) {
+        break; // full: the rest come back through the poll when their claim ends
+      }
+    }
+    nudge();
   }
 
   /** New actions were committed: look now rather than at the next poll. */
@@ -79,8 +115,14 @@ public final class OutboxRelay {
   private void run() {
     while (running) {
       try {
-        int handled = relayOnce();
-        if (handled < options.batch()) {
+        int handled = deliverHandedOver();
+        boolean pollDue = System.nanoTime() - lastPoll >= options.pollInterval().toNanos();
+        if (pollWanted.getAndSet(false) || pollDue) {
+          int polled = relayOnce();
+          pollWanted.compareAndSet(false, polled == options.batch()); // more may be due
+          handled += polled;
+        }
+        if (handled == 0 && handedOver.isEmpty() && !pollWanted.get()) {
           wake.tryAcquire(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
           wake.drainPermits();
         }
@@ -99,13 +141,35 @@ public final class OutboxRelay {
     }
   }
 
+  /**
+   * Delivers up to a batch of handed-over actions; returns how many it handled. One whose claim
+   * ends before a delivery could finish is left to the poll, which takes it when the claim ends.
+   */
+  private int deliverHandedOver() throws InterruptedException {
+    List<Claimed> taken = new ArrayList<>();
+    handedOver.drainTo(taken, options.batch());
+    Instant latestStart = clock.instant().plus(options.deliveryTimeout());
+    List<OutboxAction> due = new ArrayList<>(taken.size());
+    for (Claimed c : taken) {
+      if (c.until().isAfter(latestStart)) {
+        due.add(c.action());
+      }
+    }
+    deliver(due);
+    return taken.size();
+  }
+
   /** Claims and delivers one batch of due actions; returns how many it handled. */
   int relayOnce() throws InterruptedException {
-    // Long enough to cover one delivery; a claim left by a crashed relay comes back after it.
-    Duration lease = options.deliveryTimeout().plusSeconds(5);
-    List<OutboxAction> due = store.claimDueActions(clock.instant(), options.batch(), lease);
+    lastPoll = System.nanoTime();
+    List<OutboxAction> due = store.claimDueActions(clock.instant(), options.batch(), lease());
+    deliver(due);
+    return due.size();
+  }
+
+  private void deliver(List<OutboxAction> due) throws InterruptedException {
     if (due.isEmpty()) {
-      return 0;
+      return;
     }
     List<CompletableFuture<JsonObject>> replies = new ArrayList<>(due.size());
     for (OutboxAction a : due) {
@@ -123,7 +187,6 @@ public final class OutboxRelay {
         case PENDING -> "retried";
       });
     }
-    return due.size();
   }
 
   private CompletableFuture<JsonObject> send(OutboxAction a) {

@@ -38,6 +38,11 @@ public final class Database {
     config.setPoolName("rapport");
     config.setAutoCommit(true);
     config.setConnectionTimeout(10_000);
+    if (dialect == Dialect.POSTGRESQL) {
+      // Plan every execution with the tables' current size. A generic plan cached while a table
+      // was small (a new database) keeps choosing a full scan for the set-based writes.
+      config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+    }
     config.setInitializationFailTimeout(10_000);
     if (registry != null) {
       config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));

@@ -7,8 +7,6 @@ import io.rapport.rules.TimerRequest;
 import io.rapport.rules.Transition;
 import io.rapport.rules.Touchpoint;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,13 +32,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 
 /** The store on JDBC: PostgreSQL in production, H2 embedded. All SQL is parameterised. */
 public final class JdbcStore implements Store {
   private static final String CUSTOMER_COLUMNS =
       "id, stage, stage_since, orders, revenue, last_purchase_at, last_activity_at, last_nps,"
           + " complaints, attributes, version";
+  /** What the outbox relay reads of an action. */
+  static final String ACTION_COLUMNS =
+      "id, idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, attempts";
   /** The action type of everything journey.send() asks for. */
   static final String SEND = "send";
 
@@ -150,23 +150,22 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public void write(WriteBatch batch) {
+  public List<OutboxAction> write(WriteBatch batch) {
     OffsetDateTime now = ts(batch.receivedAt());
-    inTransaction("cannot write " + batch.decided().size() + " touchpoints", c -> {
+    return inTransaction("cannot write " + batch.decided().size() + " touchpoints", c -> {
+      if (dialect == Dialect.POSTGRESQL) {
+        return PostgresGroupCommit.write(c, batch);
+      }
       writeTouchpoints(c, batch, now);
       writeCustomers(c, batch.customers(), now);
       writeTransitions(c, batch, now);
       writeActions(c, batch, now);
       writeTimers(c, batch);
-      return null;
+      return List.<OutboxAction>of(); // H2: the relay's poll claims them
     });
   }
 
   private void writeTouchpoints(Connection c, WriteBatch batch, OffsetDateTime now) throws SQLException {
-    if (dialect == Dialect.POSTGRESQL) {
-      copyTouchpoints(c, batch, now);
-      return;
-    }
     try (PreparedStatement ps = c.prepareStatement(insertTouchpoint)) {
       for (Decided d : batch.decided()) {
         Touchpoint t = d.touchpoint();
@@ -183,38 +182,6 @@ public final class JdbcStore implements Store {
         ps.addBatch();
       }
       ps.executeBatch();
-    }
-  }
-
-  /**
-   * COPY: the cheapest way to put rows into PostgreSQL, a large share of every group commit. The
-   * batch holds only ids not stored before; an id stored meanwhile by another partition (the same
-   * id for two customers) fails the batch, and the client's retry finds it a duplicate.
-   */
-  private static void copyTouchpoints(Connection c, WriteBatch batch, OffsetDateTime now) throws SQLException {
-    StringBuilder csv = new StringBuilder(batch.decided().size() * 160);
-    String received = now.toInstant().toString();
-    for (Decided d : batch.decided()) {
-      Touchpoint t = d.touchpoint();
-      Csv.field(csv, t.id()).append(',');
-      Csv.field(csv, t.customerId()).append(',');
-      Csv.field(csv, t.type()).append(',');
-      Csv.field(csv, t.channel()).append(',');
-      csv.append(t.occurredAt()).append(',');
-      if (t.value() != null) {
-        csv.append(t.value().toPlainString());
-      }
-      csv.append(',');
-      Csv.field(csv, t.currency()).append(',');
-      Csv.field(csv, t.properties().isEmpty() ? null : new JsonObject(t.properties()).encode()).append(',');
-      csv.append(received).append(',').append(d.decision().failedToDecide() ? "rule_error" : "decided").append('\n');
-    }
-    try {
-      c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-          "COPY touchpoints (id, customer_id, type, channel, occurred_at, amount, currency, properties, received_at, outcome)"
-              + " FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
-    } catch (IOException e) {
-      throw new SQLException("COPY of touchpoints failed", e);
     }
   }
 
@@ -451,28 +418,28 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
+    if (dialect == Dialect.POSTGRESQL) {
+      return inTransaction("cannot claim due actions", c -> PostgresOutbox.claim(c, now, limit, lease));
+    }
     return inTransaction("cannot claim due actions", c -> {
       List<OutboxAction> claimed = new ArrayList<>();
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT id, idempotency_key, customer_id, channel, template, payload, rule,"
-                  + " touchpoint_id, attempts FROM actions WHERE status = 'pending' AND"
-                  + " next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
-                  + dialect.lockForClaim)) {
+              "SELECT " + ACTION_COLUMNS + " FROM actions WHERE status = 'pending' AND"
+                  + " next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
+                  + " ORDER BY next_attempt_at, id LIMIT ?" + dialect.lockForClaim)) {
         ps.setObject(1, ts(now));
-        ps.setInt(2, limit);
+        ps.setObject(2, ts(now));
+        ps.setInt(3, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            claimed.add(
-                new OutboxAction(rs.getLong(1), rs.getString(2), rs.getString(3),
-                    rs.getString(4), rs.getString(5), new JsonObject(rs.getString(6)).getMap(),
-                    rs.getString(7), rs.getString(8), rs.getInt(9)));
+            claimed.add(action(rs));
           }
         }
       }
       if (!claimed.isEmpty()) {
         try (PreparedStatement ps =
-            c.prepareStatement("UPDATE actions SET next_attempt_at = ? WHERE id = ?")) {
+            c.prepareStatement("UPDATE actions SET claimed_until = ? WHERE id = ?")) {
           for (OutboxAction a : claimed) {
             ps.setObject(1, ts(now.plus(lease)));
             ps.setLong(2, a.id());
@@ -485,14 +452,24 @@ public final class JdbcStore implements Store {
     });
   }
 
+  static OutboxAction action(ResultSet rs) throws SQLException {
+    return new OutboxAction(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        new JsonObject(rs.getString(6)).getMap(), rs.getString(7), rs.getString(8), rs.getInt(9));
+  }
+
   @Override
   public void recordDeliveries(List<Delivery> deliveries) {
     if (deliveries.isEmpty()) {
       return;
     }
     inTransaction("cannot record deliveries", c -> {
+      if (dialect == Dialect.POSTGRESQL) {
+        PostgresOutbox.record(c, deliveries);
+        return null;
+      }
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE actions SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ? WHERE id = ?")) {
+          "UPDATE actions SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?,"
+              + " claimed_until = NULL WHERE id = ?")) {
         for (Delivery d : deliveries) {
           ps.setString(1, d.status().column());
           ps.setInt(2, d.attempts());
@@ -680,7 +657,7 @@ public final class JdbcStore implements Store {
     return t == null ? null : t.toInstant();
   }
 
-  private static String truncate(String s, int max) {
+  static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max);
   }
 

@@ -24,8 +24,11 @@ public interface Store extends AutoCloseable {
   /**
    * Writes a group commit in one transaction. Customers of version 0 are inserted, others
    * updated only if their stored version is still the one they were read at.
+   *
+   * @return the new pending actions claimed until {@code batch.claimUntil()}, in decision order;
+   *     empty when the store leaves them all to the relay's poll
    */
-  void write(WriteBatch batch);
+  List<OutboxAction> write(WriteBatch batch);
 
   CustomerJourney journey(String customerId);
 

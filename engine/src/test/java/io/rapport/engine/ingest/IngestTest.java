@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.InMemoryStore;
 import io.rapport.engine.store.StoreException;
 import io.rapport.routes.Addresses;
@@ -39,7 +40,7 @@ class IngestTest {
   void start(Ingest.Options options) throws Exception {
     vertx = Vertx.vertx();
     store = new InMemoryStore();
-    ingest = new Ingest(options, store, new ActiveRules(RULES), new JourneyMetrics(new SimpleMeterRegistry()), () -> {}, Clock.systemUTC());
+    ingest = new Ingest(options, store, new ActiveRules(RULES), new JourneyMetrics(new SimpleMeterRegistry()), ActionHandOff.polling(() -> {}), Clock.systemUTC());
     vertx.deployVerticle(ingest).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

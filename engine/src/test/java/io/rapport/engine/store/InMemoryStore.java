@@ -46,7 +46,7 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public void write(WriteBatch batch) {
+  public List<OutboxAction> write(WriteBatch batch) {
     CountDownLatch gate = writeGate;
     if (gate != null) {
       writesWaiting.incrementAndGet();
@@ -73,6 +73,7 @@ public final class InMemoryStore implements Store {
         customers.put(c.getId(), stored);
       }
     }
+    return List.of();
   }
 
   @Override

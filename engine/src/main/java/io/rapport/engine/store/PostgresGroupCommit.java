@@ -1,0 +1,262 @@
+package io.rapport.engine.store;
+
+import io.rapport.rules.ActionRequest;
+import io.rapport.rules.Customer;
+import io.rapport.rules.TimerRequest;
+import io.rapport.rules.Touchpoint;
+import io.rapport.rules.Transition;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.PGConnection;
+
+/**
+ * One group commit on PostgreSQL in two round trips, whatever the batch size: COPY for the
+ * touchpoints, then one statement whose data-modifying WITH clauses write customers,
+ * transitions, actions and timers from {@code unnest}ed arrays. Per-row statements cost an
+ * executor start and a round trip each; on a busy two-core machine every round trip waits for
+ * a core, and that wait, not the work, set the latency of a commit. Values travel as text arrays
+ * and are cast in SQL.
+ */
+final class PostgresGroupCommit {
+  private static final String CUSTOMER_ARRAYS =
+      "unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::text[]) AS u(id, stage, stage_since, orders, revenue, last_purchase_at, last_activity_at,"
+          + " last_nps, complaints, attributes, version)";
+  // All clauses see the same snapshot, so none may touch a row another one touches: new and
+  // stored customers are apart by version, and Java leaves out of the timer deletions every
+  // name that the same batch schedules again.
+  private static final String WRITE =
+      "WITH new_customers AS (INSERT INTO customers (id, stage, stage_since, orders, revenue, last_purchase_at,"
+          + " last_activity_at, last_nps, complaints, attributes, version, created_at, updated_at)"
+          + " SELECT id, stage, stage_since::timestamptz, orders::int, revenue::numeric, last_purchase_at::timestamptz,"
+          + " last_activity_at::timestamptz, last_nps::int, complaints::int, attributes::jsonb, 1, ?::timestamptz,"
+          + " ?::timestamptz FROM " + CUSTOMER_ARRAYS + "),"
+          + " updated_customers AS (UPDATE customers AS c SET stage = u.stage, stage_since = u.stage_since::timestamptz,"
+          + " orders = u.orders::int, revenue = u.revenue::numeric, last_purchase_at = u.last_purchase_at::timestamptz,"
+          + " last_activity_at = u.last_activity_at::timestamptz, last_nps = u.last_nps::int,"
+          + " complaints = u.complaints::int, attributes = u.attributes::jsonb, version = u.version::bigint + 1,"
+          + " updated_at = ?::timestamptz FROM " + CUSTOMER_ARRAYS
+          + " WHERE c.id = u.id AND c.version = u.version::bigint RETURNING c.id),"
+          + " new_transitions AS (INSERT INTO stage_transitions (customer_id, from_stage, to_stage, rule, reason,"
+          + " touchpoint_id, at, recorded_at) SELECT customer_id, from_stage, to_stage, rule, reason, touchpoint_id,"
+          + " at::timestamptz, ?::timestamptz"
+          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " AS u(customer_id, from_stage, to_stage, rule, reason, touchpoint_id, at)),"
+          + " new_actions AS (INSERT INTO actions (idempotency_key, customer_id, type, channel, template, payload, rule,"
+          + " touchpoint_id, status, attempts, next_attempt_at, last_error, created_at, claimed_until)"
+          + " SELECT idempotency_key, customer_id, '" + JdbcStore.SEND + "', channel, template, payload::jsonb, rule,"
+          + " touchpoint_id, CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, 0, ?::timestamptz,"
+          + " suppressed, ?::timestamptz, CASE WHEN suppressed IS NULL THEN ?::timestamptz END"
+          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " AS u(idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, suppressed)"
+          + " ON CONFLICT DO NOTHING RETURNING id, idempotency_key, status),"
+          // a fired timer goes only if it is still the one that fired (due_at); a cancel, whatever is pending
+          + " gone_timers AS (DELETE FROM timers AS t USING unnest(?::text[], ?::text[], ?::text[])"
+          + " AS u(customer_id, name, due_at) WHERE t.customer_id = u.customer_id AND t.name = u.name"
+          + " AND (u.due_at IS NULL OR t.due_at = u.due_at::timestamptz)),"
+          // scheduling a name replaces that customer's pending timer of the name, and any claim on it
+          + " set_timers AS (INSERT INTO timers (customer_id, name, due_at, payload, rule, touchpoint_id)"
+          + " SELECT customer_id, name, due_at::timestamptz, payload::jsonb, rule, touchpoint_id"
+          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " AS u(customer_id, name, due_at, payload, rule, touchpoint_id)"
+          + " ON CONFLICT (customer_id, name) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload,"
+          + " rule = EXCLUDED.rule, touchpoint_id = EXCLUDED.touchpoint_id, claimed_until = NULL)"
+          + " SELECT 'customer', id, NULL, NULL FROM updated_customers"
+          + " UNION ALL SELECT 'action', id::text, idempotency_key, status FROM new_actions";
+
+  private PostgresGroupCommit() {}
+
+  /** Writes the batch; returns its new pending actions, claimed until {@code batch.claimUntil()} if set. */
+  static List<OutboxAction> write(Connection c, WriteBatch batch) throws SQLException {
+    String now = batch.receivedAt().toString();
+    copyTouchpoints(c, batch, now);
+    Columns created = new Columns(11, batch.customers().size());
+    Columns updated = new Columns(11, batch.customers().size());
+    for (Customer cu : batch.customers()) {
+      (cu.getVersion() == 0 ? created : updated).row(cu.getId(), cu.getStage(), text(cu.getStageSince()),
+          String.valueOf(cu.getOrders()), cu.getRevenue().toPlainString(), text(cu.getLastPurchaseAt()),
+          text(cu.getLastActivityAt()), cu.getLastNps() == null ? null : String.valueOf(cu.getLastNps()),
+          String.valueOf(cu.getComplaints()), new JsonObject(cu.getAttributes()).encode(),
+          String.valueOf(cu.getVersion()));
+    }
+    Columns transitions = new Columns(7, 16);
+    Columns actions = new Columns(8, 16);
+    Map<String, ActionRequest> actionsByKey = new HashMap<>();
+    for (Decided d : batch.decided()) {
+      for (Transition t : d.decision().transitions()) {
+        transitions.row(t.customerId(), t.from(), t.to(), t.rule(), t.reason(), t.touchpointId(), t.at().toString());
+      }
+      for (ActionRequest a : d.decision().actions()) {
+        actionsByKey.put(a.idempotencyKey(), a);
+        actions.row(a.idempotencyKey(), a.customerId(), a.channel(), a.template(), new JsonObject(a.params()).encode(),
+            a.rule(), a.touchpointId(), a.suppressedBecause());
+      }
+    }
+    Columns gone = new Columns(3, 16);
+    Columns set = new Columns(6, 16);
+    timers(batch, gone, set);
+
+    String claimUntil = batch.claimUntil() == null ? null : batch.claimUntil().toString();
+    Set<String> written = new HashSet<>();
+    List<OutboxAction> claimed = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(WRITE)) {
+      int i = 1;
+      ps.setString(i++, now);
+      ps.setString(i++, now);
+      i = created.bind(c, ps, i);
+      ps.setString(i++, now);
+      i = updated.bind(c, ps, i);
+      ps.setString(i++, now);
+      i = transitions.bind(c, ps, i);
+      ps.setString(i++, now);
+      ps.setString(i++, now);
+      ps.setString(i++, claimUntil);
+      i = actions.bind(c, ps, i);
+      i = gone.bind(c, ps, i);
+      set.bind(c, ps, i);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if ("customer".equals(rs.getString(1))) {
+            written.add(rs.getString(2));
+          } else if (claimUntil != null && "pending".equals(rs.getString(4))) {
+            ActionRequest a = actionsByKey.get(rs.getString(3));
+            claimed.add(new OutboxAction(Long.parseLong(rs.getString(2)), a.idempotencyKey(), a.customerId(),
+                a.channel(), a.template(), a.params(), a.rule(), a.touchpointId(), 0));
+          }
+        }
+      }
+    }
+    if (written.size() != updated.size()) {
+      for (Customer cu : batch.customers()) {
+        if (cu.getVersion() != 0 && !written.contains(cu.getId())) {
+          throw new StoreException("customer " + cu.getId() + " was changed by someone else", null, true);
+        }
+      }
+    }
+    claimed.sort(Comparator.comparingLong(OutboxAction::id));
+    return claimed;
+  }
+
+  /**
+   * Fired timers go, then the decisions' timer requests apply: a cancel removes the pending timer
+   * of its name, a schedule replaces it, and within a batch the last request for a name wins.
+   * A name scheduled again needs no deletion: the upsert replaces it.
+   */
+  private static void timers(WriteBatch batch, Columns gone, Columns set) {
+    List<Touchpoint> fired = new ArrayList<>(batch.repeatedTimers());
+    Map<List<String>, TimerRequest> last = new LinkedHashMap<>();
+    for (Decided d : batch.decided()) {
+      if (Touchpoint.TIMER.equals(d.touchpoint().type())) {
+        fired.add(d.touchpoint());
+      }
+      for (TimerRequest r : d.decision().timers()) {
+        last.put(List.of(r.customerId(), r.name()), r);
+      }
+    }
+    Set<List<String>> handled = new HashSet<>();
+    for (TimerRequest r : last.values()) {
+      handled.add(List.of(r.customerId(), r.name()));
+      if (r.cancels()) {
+        gone.row(r.customerId(), r.name(), null);
+      } else {
+        set.row(r.customerId(), r.name(), r.dueAt().toString(), new JsonObject(r.payload()).encode(), r.rule(),
+            r.touchpointId());
+      }
+    }
+    for (Touchpoint t : fired) {
+      if (handled.add(List.of(t.customerId(), t.text("name")))) {
+        gone.row(t.customerId(), t.text("name"), t.occurredAt().toString());
+      }
+    }
+  }
+
+  /**
+   * The batch holds only ids not stored before; an id stored meanwhile by another partition (the
+   * same id for two customers) fails the batch, and the client's retry finds it a duplicate.
+   */
+  private static void copyTouchpoints(Connection c, WriteBatch batch, String now) throws SQLException {
+    if (batch.decided().isEmpty()) {
+      return;
+    }
+    StringBuilder csv = new StringBuilder(batch.decided().size() * 160);
+    for (Decided d : batch.decided()) {
+      Touchpoint t = d.touchpoint();
+      Csv.field(csv, t.id()).append(',');
+      Csv.field(csv, t.customerId()).append(',');
+      Csv.field(csv, t.type()).append(',');
+      Csv.field(csv, t.channel()).append(',');
+      csv.append(t.occurredAt()).append(',');
+      if (t.value() != null) {
+        csv.append(t.value().toPlainString());
+      }
+      csv.append(',');
+      Csv.field(csv, t.currency()).append(',');
+      Csv.field(csv, t.properties().isEmpty() ? null : new JsonObject(t.properties()).encode()).append(',');
+      csv.append(now).append(',').append(d.decision().failedToDecide() ? "rule_error" : "decided").append('\n');
+    }
+    copy(c, "COPY touchpoints (id, customer_id, type, channel, occurred_at, amount, currency, properties,"
+        + " received_at, outcome) FROM STDIN WITH (FORMAT csv)", csv);
+  }
+
+  private static void copy(Connection c, String sql, StringBuilder csv) throws SQLException {
+    try {
+      c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(csv.toString()));
+    } catch (IOException e) {
+      throw new SQLException("COPY failed: " + sql, e);
+    }
+  }
+
+  private static String text(Instant i) {
+    return i == null ? null : i.toString();
+  }
+
+  /** Text columns filled row by row, bound as one {@code text[]} parameter each. */
+  private static final class Columns {
+    private final String[][] values;
+    private int rows;
+
+    Columns(int columns, int capacity) {
+      values = new String[columns][Math.max(capacity, 1)];
+    }
+
+    void row(String... row) {
+      if (rows == values[0].length) {
+        for (int i = 0; i < values.length; i++) {
+          values[i] = Arrays.copyOf(values[i], rows * 2);
+        }
+      }
+      for (int i = 0; i < values.length; i++) {
+        values[i][rows] = row[i];
+      }
+      rows++;
+    }
+
+    int size() {
+      return rows;
+    }
+
+    /** Binds one array per column from parameter {@code first}; returns the next parameter index. */
+    int bind(Connection c, PreparedStatement ps, int first) throws SQLException {
+      for (int i = 0; i < values.length; i++) {
+        String[] column = values[i].length == rows ? values[i] : Arrays.copyOf(values[i], rows);
+        ps.setArray(first + i, c.createArrayOf("text", column));
+      }
+      return first + values.length;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.rapport.engine;
+
+import static io.rapport.engine.Api.purchase;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rapport.engine.config.Settings;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On PostgreSQL a commit claims its new actions and hands them straight to its own relay: they
+ * go out without waiting for a poll, and another server polling the same outbox never takes them.
+ */
+class ActionHandOffIT {
+  private TestDatabase database;
+  private WebhookReceiver webhook;
+  private Server busy;
+  private Server polling;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {busy, polling, webhook, database}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private static Server start(String dbUrl, String pollInterval, String connector, String webhookUrl) throws Exception {
+    Map<String, String> values = new HashMap<>();
+    values.put("http.port", "0");
+    values.put("data.dir", Files.createTempDirectory("rapport-handoff").toString());
+    values.put("db.url", dbUrl);
+    values.put("drop.dir", "off");
+    values.put("outbox.poll-interval", pollInterval);
+    values.put("actions.connector", connector);
+    values.put("webhook.url", webhookUrl);
+    return Server.start(Settings.of(values));
+  }
+
+  @Test
+  void committedActionsGoOutAtOnceThroughTheirOwnServerAndOnlyOnce() throws Exception {
+    database = TestDatabase.create();
+    webhook = new WebhookReceiver();
+    // This server polls its outbox once a minute: only the hand-off can deliver within seconds.
+    busy = start(database.url(), "PT60S", "webhook", webhook.url());
+    // This one polls every 100 ms and would log, not POST, whatever it took.
+    polling = start(database.url(), "PT0.1S", "log", webhook.url());
+    Api api = new Api(busy.port());
+    int customers = 300;
+    StringJoiner batch = new StringJoiner(",", "[", "]");
+    for (int i = 0; i < customers; i++) {
+      batch.add(purchase("evt-hand-" + i, "hand-" + i, 20));
+    }
+    assertThat(api.postJson(batch.toString()).status()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> webhook.deliveries.size() >= customers);
+    Thread.sleep(1_000); // time enough for a repeat to show
+    Map<String, Long> perKey = webhook.deliveries.stream()
+        .collect(Collectors.groupingBy(WebhookReceiver.Delivery::idempotencyKey, Collectors.counting()));
+    assertThat(perKey).hasSize(customers).allSatisfy((key, n) -> assertThat(n).as(key).isEqualTo(1L));
+    try (Connection c = DriverManager.getConnection(database.url());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT count(*) FILTER (WHERE status = 'sent' AND attempts = 1 AND claimed_until IS NULL), count(*) FROM actions")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(customers);
+      assertThat(rs.getLong(2)).isEqualTo(customers);
+    }
+  }
+}
