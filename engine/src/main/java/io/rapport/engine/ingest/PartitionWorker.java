@@ -181,7 +181,7 @@ final class PartitionWorker {
       metrics.ingestLag(now - p.arrivedNanos());
     }
     for (Decided d : decided) {
-      metrics.touchpoint(d.touchpoint(), d.decision().failedToDecide() ? "rule_error" : "decided");
+      metrics.touchpoint(d.touchpoint(), d.outcome());
       metrics.decided(d.decision());
       anyAction |= !d.decision().actions().isEmpty();
     }

@@ -99,8 +99,8 @@ public final class OutboxRelay implements ActionHandOff {
     nudge();
   }
 
-  /** New actions were committed: look now rather than at the next poll. */
-  public void nudge() {
+  /** Look now rather than at the next poll. */
+  private void nudge() {
     if (wake.availablePermits() == 0) {
       wake.release();
     }

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,7 +177,7 @@ public final class JdbcStore implements Store {
         ps.setString(7, t.currency());
         ps.setString(8, t.properties().isEmpty() ? null : new JsonObject(t.properties()).encode());
         ps.setObject(9, now);
-        ps.setString(10, d.decision().failedToDecide() ? "rule_error" : "decided");
+        ps.setString(10, d.outcome());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -306,16 +305,8 @@ public final class JdbcStore implements Store {
    * for a name wins. Three batched statements, whatever the batch size.
    */
   private void writeTimers(Connection c, WriteBatch batch) throws SQLException {
-    Map<List<String>, TimerRequest> last = new LinkedHashMap<>();
-    List<Touchpoint> fired = new ArrayList<>(batch.repeatedTimers());
-    for (Decided d : batch.decided()) {
-      if (Touchpoint.TIMER.equals(d.touchpoint().type())) {
-        fired.add(d.touchpoint());
-      }
-      for (TimerRequest r : d.decision().timers()) {
-        last.put(List.of(r.customerId(), r.name()), r);
-      }
-    }
+    List<Touchpoint> fired = batch.firedTimers();
+    Collection<TimerRequest> last = batch.lastTimerRequests();
     if (!fired.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement("DELETE FROM timers WHERE customer_id = ? AND name = ? AND due_at = ?")) {
@@ -332,16 +323,16 @@ public final class JdbcStore implements Store {
       return;
     }
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM timers WHERE customer_id = ? AND name = ?")) {
-      for (List<String> key : last.keySet()) {
-        ps.setString(1, key.get(0));
-        ps.setString(2, key.get(1));
+      for (TimerRequest r : last) {
+        ps.setString(1, r.customerId());
+        ps.setString(2, r.name());
         ps.addBatch();
       }
       ps.executeBatch();
     }
     boolean any = false;
     try (PreparedStatement ps = c.prepareStatement(insertTimer)) {
-      for (TimerRequest r : last.values()) {
+      for (TimerRequest r : last) {
         if (r.cancels()) {
           continue;
         }

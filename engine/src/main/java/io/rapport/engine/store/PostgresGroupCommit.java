@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,18 +157,8 @@ final class PostgresGroupCommit {
    * A name scheduled again needs no deletion: the upsert replaces it.
    */
   private static void timers(WriteBatch batch, Columns gone, Columns set) {
-    List<Touchpoint> fired = new ArrayList<>(batch.repeatedTimers());
-    Map<List<String>, TimerRequest> last = new LinkedHashMap<>();
-    for (Decided d : batch.decided()) {
-      if (Touchpoint.TIMER.equals(d.touchpoint().type())) {
-        fired.add(d.touchpoint());
-      }
-      for (TimerRequest r : d.decision().timers()) {
-        last.put(List.of(r.customerId(), r.name()), r);
-      }
-    }
     Set<List<String>> handled = new HashSet<>();
-    for (TimerRequest r : last.values()) {
+    for (TimerRequest r : batch.lastTimerRequests()) {
       handled.add(List.of(r.customerId(), r.name()));
       if (r.cancels()) {
         gone.row(r.customerId(), r.name(), null);
@@ -178,7 +167,7 @@ final class PostgresGroupCommit {
             r.touchpointId());
       }
     }
-    for (Touchpoint t : fired) {
+    for (Touchpoint t : batch.firedTimers()) {
       if (handled.add(List.of(t.customerId(), t.text("name")))) {
         gone.row(t.customerId(), t.text("name"), t.occurredAt().toString());
       }
@@ -207,7 +196,7 @@ final class PostgresGroupCommit {
       csv.append(',');
       Csv.field(csv, t.currency()).append(',');
       Csv.field(csv, t.properties().isEmpty() ? null : new JsonObject(t.properties()).encode()).append(',');
-      csv.append(now).append(',').append(d.decision().failedToDecide() ? "rule_error" : "decided").append('\n');
+      csv.append(now).append(',').append(d.outcome()).append('\n');
     }
     copy(c, "COPY touchpoints (id, customer_id, type, channel, occurred_at, amount, currency, properties,"
         + " received_at, outcome) FROM STDIN WITH (FORMAT csv)", csv);

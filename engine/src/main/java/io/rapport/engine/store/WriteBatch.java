@@ -2,8 +2,13 @@ package io.rapport.engine.store;
 
 import io.rapport.rules.Customer;
 import io.rapport.rules.Touchpoint;
+import io.rapport.rules.TimerRequest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one group commit writes in one transaction: the new touchpoints with their
@@ -26,5 +31,27 @@ public record WriteBatch(
 
   public boolean isEmpty() {
     return decided.isEmpty() && repeatedTimers.isEmpty();
+  }
+
+  /** The timers this batch fired: its timer touchpoints, duplicates included. */
+  public List<Touchpoint> firedTimers() {
+    List<Touchpoint> fired = new ArrayList<>(repeatedTimers);
+    for (Decided d : decided) {
+      if (Touchpoint.TIMER.equals(d.touchpoint().type())) {
+        fired.add(d.touchpoint());
+      }
+    }
+    return fired;
+  }
+
+  /** The decisions' timer requests, the last one per customer and name (it wins), in order. */
+  public Collection<TimerRequest> lastTimerRequests() {
+    Map<List<String>, TimerRequest> last = new LinkedHashMap<>();
+    for (Decided d : decided) {
+      for (TimerRequest r : d.decision().timers()) {
+        last.put(List.of(r.customerId(), r.name()), r);
+      }
+    }
+    return last.values();
   }
 }
