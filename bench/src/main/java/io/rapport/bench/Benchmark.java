@@ -85,6 +85,10 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--latency-batch", defaultValue = "50", description = "Touchpoints per request in the latency run (default ${DEFAULT-VALUE}).")
   int latencyBatch;
 
+  @Option(names = "--latency-clients", defaultValue = "64",
+      description = "Independent clients in the latency run, one request in flight each (default ${DEFAULT-VALUE}).")
+  int latencyClients;
+
   @Option(names = "--keep", description = "Keep the benchmark database.")
   boolean keep;
 
@@ -121,18 +125,20 @@ public final class Benchmark implements Callable<Integer> {
       settings.putAll(serverSettings);
       Server server = Server.start(Settings.of(settings));
       Load load = new Load(server.port());
-      long[] sent;
+      Clients full = new Clients(concurrency, start, "");
+      Clients half;
       double throughput;
       double[] latency;
       try {
-        throughput = load.closedLoop(warmup, seconds);
-        latency = load.openLoop(throughput / 2, latencySeconds);
-        sent = load.sentPerClient();
+        throughput = load.closedLoop(full, warmup, seconds);
+        // the latency run's touchpoints come after the full load's, customer by customer
+        half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l");
+        latency = load.openLoop(half, throughput / 2, latencySeconds);
       } finally {
         load.close();
         server.close();
       }
-      ConsistencyCheck check = consistency(benchUrl, sent);
+      ConsistencyCheck check = consistency(benchUrl, List.of(full, half));
       double rawPg = rawPg(benchUrl, check);
       result.put("throughput", Math.round(throughput))
           .put("p50_ms", round(latency[0]))
@@ -168,8 +174,48 @@ public final class Benchmark implements Callable<Integer> {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
   }
 
-  private TouchpointMix client(int k) {
-    return new TouchpointMix(42 + k, customers, runId, start, concurrency, k);
+  /**
+   * Clients that split the customers between them: client k of n sends only the customers c-i
+   * with i % n == k, one request at a time, so each customer's touchpoints arrive in the order
+   * they were generated.
+   */
+  private final class Clients {
+    final TouchpointMix[] mixes;
+    final long[] sent;
+    private final Instant from;
+    private final String suffix;
+
+    Clients(int n, Instant from, String suffix) {
+      this.from = from;
+      this.suffix = suffix;
+      mixes = new TouchpointMix[n];
+      sent = new long[n];
+      for (int k = 0; k < n; k++) {
+        mixes[k] = mix(k);
+      }
+    }
+
+    /** A fresh copy of client k's stream, from its first touchpoint. */
+    TouchpointMix mix(int k) {
+      return new TouchpointMix(42 + k, customers, runId + suffix, from, mixes.length, k);
+    }
+
+    int size() {
+      return mixes.length;
+    }
+
+    long mostSent() {
+      return Arrays.stream(sent).max().orElse(0);
+    }
+
+    Buffer nextBatch(int k, int size) {
+      Buffer body = Buffer.buffer(size * 200);
+      for (int i = 0; i < size; i++) {
+        body.appendString(mixes[k].next().encode()).appendByte((byte) '\n');
+      }
+      sent[k] += size;
+      return body;
+    }
   }
 
   /** Touchpoints per second through the default rules, one thread, state in a map. */
@@ -245,20 +291,22 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   /** Every accepted touchpoint stored once; every stage as a single-threaded replay has it. */
-  private ConsistencyCheck consistency(String url, long[] sentPerClient) throws Exception {
+  private ConsistencyCheck consistency(String url, List<Clients> phases) throws Exception {
     ConsistencyCheck check = new ConsistencyCheck();
     Timeline timeline = new Timeline(RuleBook.defaults(), (t, d, c) -> {
       check.transitions.addAll(d.transitions());
       check.actions.addAll(d.actions());
     });
     long expected = 0;
-    for (int k = 0; k < concurrency; k++) {
-      TouchpointMix mix = client(k);
-      for (long n = 0; n < sentPerClient[k]; n++) {
-        Touchpoint t = TouchpointJson.read(normalised(mix.next()));
-        check.touchpoints.add(t);
-        timeline.offer(t);
-        expected++;
+    for (Clients phase : phases) {
+      for (int k = 0; k < phase.size(); k++) {
+        TouchpointMix mix = phase.mix(k);
+        for (long n = 0; n < phase.sent[k]; n++) {
+          Touchpoint t = TouchpointJson.read(normalised(mix.next()));
+          check.touchpoints.add(t);
+          timeline.offer(t);
+          expected++;
+        }
       }
     }
     Map<String, String> stages = new HashMap<>();
@@ -347,33 +395,17 @@ public final class Benchmark implements Callable<Integer> {
     return "\"" + s.replace("\"", "\"\"") + "\"";
   }
 
-  /**
-   * HTTP clients: client k sends only the customers c-i with i % concurrency == k, one request at
-   * a time, so each customer's touchpoints arrive in the order they were generated.
-   */
+  /** The HTTP load: a closed loop for throughput, then an open loop at a fixed rate for latency. */
   private final class Load implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient http;
     private final RequestOptions post;
-    private final TouchpointMix[] mixes = new TouchpointMix[concurrency];
-    private final long[] sent = new long[concurrency];
 
     Load(int port) {
-      http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(concurrency).setKeepAlive(true));
+      http = vertx.createHttpClient(
+          new HttpClientOptions().setMaxPoolSize(Math.max(concurrency, latencyClients)).setKeepAlive(true));
       post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/touchpoints")
           .putHeader("Content-Type", "application/x-ndjson");
-      for (int k = 0; k < concurrency; k++) {
-        mixes[k] = client(k);
-      }
-    }
-
-    private Buffer nextBatch(int k, int size) {
-      Buffer body = Buffer.buffer(size * 200);
-      for (int i = 0; i < size; i++) {
-        body.appendString(mixes[k].next().encode()).appendByte((byte) '\n');
-      }
-      sent[k] += size;
-      return body;
     }
 
     /** Sends until acknowledged: a 503 or a lost answer means the same batch again (ids make it safe). */
@@ -391,12 +423,12 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /** Every client as fast as the server answers; touchpoints per second over the measured window. */
-    double closedLoop(int warmupSeconds, int measuredSeconds) throws Exception {
+    double closedLoop(Clients clients, int warmupSeconds, int measuredSeconds) throws Exception {
       long begin = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
       long end = begin + TimeUnit.SECONDS.toNanos(measuredSeconds);
       AtomicLong counted = new AtomicLong();
-      CompletableFuture<?>[] done = new CompletableFuture<?>[concurrency];
-      for (int k = 0; k < concurrency; k++) {
+      CompletableFuture<?>[] done = new CompletableFuture<?>[clients.size()];
+      for (int k = 0; k < clients.size(); k++) {
         int client = k;
         CompletableFuture<Void> f = new CompletableFuture<>();
         done[k] = f;
@@ -406,7 +438,7 @@ public final class Benchmark implements Callable<Integer> {
             f.complete(null);
             return;
           }
-          send(nextBatch(client, batch)).thenAccept(n -> {
+          send(clients.nextBatch(client, batch)).thenAccept(n -> {
             long now = System.nanoTime();
             if (now >= begin && now < end) {
               counted.addAndGet(n);
@@ -421,15 +453,15 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /** Requests at a fixed rate; latency from when each was due (queueing counts). Returns p50, p99 in ms. */
-    double[] openLoop(double touchpointsPerSecond, int measuredSeconds) throws Exception {
+    double[] openLoop(Clients clients, double touchpointsPerSecond, int measuredSeconds) throws Exception {
       double requestsPerSecond = touchpointsPerSecond / latencyBatch;
       long intervalNanos = (long) (1e9 / requestsPerSecond);
       long t0 = System.nanoTime();
       long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
       ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
       List<ArrayDequeQueue> queues = new ArrayList<>();
-      for (int k = 0; k < concurrency; k++) {
-        queues.add(new ArrayDequeQueue(k));
+      for (int k = 0; k < clients.size(); k++) {
+        queues.add(new ArrayDequeQueue(clients, k));
       }
       AtomicLong issued = new AtomicLong();
       AtomicBoolean finished = new AtomicBoolean();
@@ -438,7 +470,7 @@ public final class Benchmark implements Callable<Integer> {
         long now = System.nanoTime();
         while (now < end && t0 + issued.get() * intervalNanos <= now) {
           long due = t0 + issued.getAndIncrement() * intervalNanos;
-          queues.get((int) (issued.get() % concurrency)).offer(due, latencies);
+          queues.get((int) (issued.get() % clients.size())).offer(due, latencies);
         }
         if (now >= end && finished.compareAndSet(false, true)) {
           done.complete(null);
@@ -458,12 +490,14 @@ public final class Benchmark implements Callable<Integer> {
 
     /** One client's requests, one at a time, in order. */
     private final class ArrayDequeQueue {
+      private final Clients clients;
       private final int client;
       private final java.util.ArrayDeque<Long> due = new java.util.ArrayDeque<>();
       private boolean busy;
       private CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
 
-      ArrayDequeQueue(int client) {
+      ArrayDequeQueue(Clients clients, int client) {
+        this.clients = clients;
         this.client = client;
       }
 
@@ -483,7 +517,7 @@ public final class Benchmark implements Callable<Integer> {
           idle.complete(null);
           return;
         }
-        send(nextBatch(client, latencyBatch)).thenAccept(n -> vertx.runOnContext(v -> {
+        send(clients.nextBatch(client, latencyBatch)).thenAccept(n -> vertx.runOnContext(v -> {
           latencies.add(System.nanoTime() - dueAt);
           next(latencies);
         }));
@@ -492,10 +526,6 @@ public final class Benchmark implements Callable<Integer> {
       synchronized CompletableFuture<Void> drained() {
         return idle;
       }
-    }
-
-    long[] sentPerClient() {
-      return Arrays.copyOf(sent, sent.length);
     }
 
     @Override

@@ -91,6 +91,20 @@ abstract class ServerContract {
   }
 
   @Test
+  void aBatchMixingStoredAndNewTouchpointsDecidesOnlyTheNewOnes() throws Exception {
+    api.postJson(purchase("evt-x1", "c-x", 10));
+
+    Api.Response mixed = api.postJson("[" + purchase("evt-x1", "c-x", 10) + "," + purchase("evt-x2", "c-x", 20) + "]");
+    assertThat(mixed.status()).isEqualTo(202);
+    assertThat(mixed.json()).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 1));
+
+    JsonObject aggregates = api.customer("c-x").json().getJsonObject("aggregates");
+    assertThat(aggregates.getInteger("orders")).isEqualTo(2);
+    assertThat(aggregates.getDouble("revenue")).isEqualTo(30.0);
+    assertThat(api.journey("c-x").json().getJsonArray("transitions")).hasSize(2);
+  }
+
+  @Test
   void theJourneyNamesTheRuleAndTouchpointOfEveryTransitionAndAction() throws Exception {
     api.postJson("[" + purchase("evt-b1", "c-b", 10) + "," + purchase("evt-b2", "c-b", 10) + "]");
     JsonObject journey = api.journey("c-b").json();
@@ -244,6 +258,8 @@ abstract class ServerContract {
           .contains("rapport_rule_firings_total{rule=\"First purchase makes a new customer\"}")
           .contains("rapport_decision_seconds_bucket")
           .contains("rapport_ingest_lag_seconds_count")
+          .contains("rapport_group_commit_seconds_count")
+          .contains("rapport_group_commit_touchpoints_bucket")
           .contains("rapport_customers{stage=\"NEW_CUSTOMER\"}")
           .contains("jvm_memory_used_bytes")
           .contains("hikaricp_connections")

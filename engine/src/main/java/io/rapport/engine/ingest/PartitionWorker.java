@@ -6,6 +6,7 @@ import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Store;
+import io.rapport.engine.store.TouchpointAlreadyStored;
 import io.rapport.engine.store.WriteBatch;
 import io.rapport.rules.Customer;
 import io.rapport.rules.Decision;
@@ -104,22 +105,62 @@ final class PartitionWorker {
     }
   }
 
+  /** What one batch came to: its decisions, which of its touchpoints were duplicates, its claimed actions. */
+  private record Written(List<Decided> decided, boolean[] duplicate, List<OutboxAction> claimed, Instant claimUntil) {}
+
   private void process(List<Pending> batch) {
+    Written written;
+    try {
+      try {
+        // where the store refuses a stored id itself, looking ids up first is a round trip wasted
+        written = decideAndWrite(batch, !store.refusesStoredTouchpoints());
+      } catch (TouchpointAlreadyStored e) {
+        written = decideAndWrite(batch, true);
+      }
+    } catch (RuntimeException e) {
+      Map<Ticket, Integer> failed = new IdentityHashMap<>();
+      batch.forEach(p -> failed.merge(p.ticket(), 1, Integer::sum));
+      failed.forEach((ticket, n) -> ticket.settle(0, 0, n, e));
+      LOG.warn("partition {} could not commit {} touchpoints: {}", index, batch.size(), e.getMessage());
+      return;
+    }
+    Map<Ticket, int[]> counts = new IdentityHashMap<>(); // accepted, duplicates
+    long now = System.nanoTime();
+    boolean anyAction = false;
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      counts.computeIfAbsent(p.ticket(), k -> new int[2])[written.duplicate()[i] ? 1 : 0]++;
+      metrics.ingestLag(now - p.arrivedNanos());
+    }
+    for (Decided d : written.decided()) {
+      metrics.touchpoint(d.touchpoint(), d.outcome());
+      metrics.decided(d.decision());
+      anyAction |= !d.decision().actions().isEmpty();
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (written.duplicate()[i]) {
+        metrics.touchpoint(batch.get(i).touchpoint(), "duplicate");
+      }
+    }
+    counts.forEach((ticket, c) -> ticket.settle(c[0], c[1], 0, null));
+    if (anyAction) {
+      afterActions.handOver(written.claimed(), written.claimUntil());
+    }
+  }
+
+  /**
+   * Decides the batch on copies of its customers and writes it; the cache takes the customers
+   * only once they are stored. Without {@code lookUp}, a stored id is left for the store to refuse.
+   */
+  private Written decideAndWrite(List<Pending> batch, boolean lookUp) {
     RuleBook ruleBook = rules.get(); // one rule book for the whole batch
-    List<String> ids = new ArrayList<>(batch.size());
     Set<String> customerIds = new HashSet<>();
     for (Pending p : batch) {
-      ids.add(p.touchpoint().id());
       customerIds.add(p.touchpoint().customerId());
     }
     Map<String, Customer> working = new LinkedHashMap<>();
-    Map<Ticket, int[]> counts = new IdentityHashMap<>(); // accepted, duplicates
-    List<Decided> decided = new ArrayList<>(batch.size());
-    boolean[] duplicate = new boolean[batch.size()];
-    List<OutboxAction> claimed = List.of();
-    Instant claimUntil = null;
     try {
-      Set<String> known = store.knownTouchpoints(ids);
+      Set<String> known = lookUp ? store.knownTouchpoints(batch.stream().map(p -> p.touchpoint().id()).toList()) : Set.of();
       List<String> toLoad = new ArrayList<>();
       for (String id : customerIds) {
         Customer cached = cache.get(id);
@@ -130,6 +171,8 @@ final class PartitionWorker {
         }
       }
       store.customers(toLoad).forEach((id, c) -> working.put(id, c));
+      List<Decided> decided = new ArrayList<>(batch.size());
+      boolean[] duplicate = new boolean[batch.size()];
       Set<String> seen = new HashSet<>();
       List<Touchpoint> repeatedTimers = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
@@ -156,43 +199,24 @@ final class PartitionWorker {
         changed.putIfAbsent(id, working.get(id));
       }
       Instant now = clock.instant();
-      claimUntil = afterActions.claimUntil(now);
+      Instant claimUntil = afterActions.claimUntil(now);
       WriteBatch write = new WriteBatch(decided, List.copyOf(changed.values()), now, repeatedTimers, claimUntil);
+      List<OutboxAction> claimed = List.of();
       if (!write.isEmpty()) {
+        long writeStart = System.nanoTime();
         claimed = store.write(write);
+        metrics.groupCommit(batch.size(), System.nanoTime() - writeStart);
       }
       for (Customer c : changed.values()) {
         c.advanceVersion(); // now equal to the stored version
         cache.put(c);
       }
+      return new Written(decided, duplicate, claimed, claimUntil);
+    } catch (TouchpointAlreadyStored e) {
+      throw e; // nothing was stored and the cache holds stored versions only
     } catch (RuntimeException e) {
       working.keySet().forEach(cache::forget);
-      Map<Ticket, Integer> failed = new IdentityHashMap<>();
-      batch.forEach(p -> failed.merge(p.ticket(), 1, Integer::sum));
-      failed.forEach((ticket, n) -> ticket.settle(0, 0, n, e));
-      LOG.warn("partition {} could not commit {} touchpoints: {}", index, batch.size(), e.getMessage());
-      return;
-    }
-    long now = System.nanoTime();
-    boolean anyAction = false;
-    for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
-      counts.computeIfAbsent(p.ticket(), k -> new int[2])[duplicate[i] ? 1 : 0]++;
-      metrics.ingestLag(now - p.arrivedNanos());
-    }
-    for (Decided d : decided) {
-      metrics.touchpoint(d.touchpoint(), d.outcome());
-      metrics.decided(d.decision());
-      anyAction |= !d.decision().actions().isEmpty();
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      if (duplicate[i]) {
-        metrics.touchpoint(batch.get(i).touchpoint(), "duplicate");
-      }
-    }
-    counts.forEach((ticket, c) -> ticket.settle(c[0], c[1], 0, null));
-    if (anyAction) {
-      afterActions.handOver(claimed, claimUntil);
+      throw e;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.rapport.engine.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Rapport's own meters, named once here. Micrometer names become Prometheus names:
@@ -26,6 +28,8 @@ public final class JourneyMetrics {
   public static final String RULE_FIRINGS = "rapport.rule.firings";
   public static final String DECISION = "rapport.decision";
   public static final String INGEST_LAG = "rapport.ingest.lag";
+  public static final String GROUP_COMMIT = "rapport.group.commit";
+  public static final String GROUP_COMMIT_SIZE = "rapport.group.commit.touchpoints";
 
   /** Tag values beyond this many distinct ones are counted as "other", to bound cardinality. */
   static final int MAX_TAG_VALUES = 100;
@@ -35,6 +39,8 @@ public final class JourneyMetrics {
   private final Set<String> seenValues = ConcurrentHashMap.newKeySet();
   private final Timer decision;
   private final Timer ingestLag;
+  private final Timer groupCommit;
+  private final DistributionSummary groupCommitSize;
   private final MultiGauge customers;
 
   public JourneyMetrics(MeterRegistry registry) {
@@ -53,6 +59,20 @@ public final class JourneyMetrics {
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
+    this.groupCommit =
+        Timer.builder(GROUP_COMMIT)
+            .description("Time to write one partition's batch to the store, one transaction")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    this.groupCommitSize =
+        DistributionSummary.builder(GROUP_COMMIT_SIZE)
+            .description("Touchpoints written by one group commit")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(100_000.0)
+            .register(registry);
     this.customers =
         MultiGauge.builder(CUSTOMERS).description("Customers per lifecycle stage").register(registry);
   }
@@ -63,6 +83,12 @@ public final class JourneyMetrics {
 
   public Timer decisionTimer() {
     return decision;
+  }
+
+  /** One group commit of {@code touchpoints} that took {@code nanos}. */
+  public void groupCommit(int touchpoints, long nanos) {
+    groupCommit.record(nanos, TimeUnit.NANOSECONDS);
+    groupCommitSize.record(touchpoints);
   }
 
   public void touchpoint(Touchpoint t, String outcome) {

@@ -84,6 +84,12 @@ public final class JdbcStore implements Store {
     return dialect == Dialect.POSTGRESQL;
   }
 
+  /** PostgreSQL's COPY fails on a stored id; H2's insert skips it, so H2 needs the lookup. */
+  @Override
+  public boolean refusesStoredTouchpoints() {
+    return isPostgres();
+  }
+
   @Override
   public Set<String> knownTouchpoints(Collection<String> ids) {
     Set<String> known = new HashSet<>();
@@ -153,7 +159,14 @@ public final class JdbcStore implements Store {
     OffsetDateTime now = ts(batch.receivedAt());
     return inTransaction("cannot write " + batch.decided().size() + " touchpoints", c -> {
       if (dialect == Dialect.POSTGRESQL) {
-        return PostgresGroupCommit.write(c, batch);
+        try {
+          return PostgresGroupCommit.write(c, batch);
+        } catch (SQLException e) {
+          if (PostgresGroupCommit.isStoredTouchpoint(e)) {
+            throw new TouchpointAlreadyStored(e.getMessage(), e); // rolled back like any failure
+          }
+          throw e;
+        }
       }
       writeTouchpoints(c, batch, now);
       writeCustomers(c, batch.customers(), now);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
 
 /**
  * One group commit on PostgreSQL in two round trips, whatever the batch size: COPY for the
@@ -77,6 +78,9 @@ final class PostgresGroupCommit {
           + " rule = EXCLUDED.rule, touchpoint_id = EXCLUDED.touchpoint_id, claimed_until = NULL)"
           + " SELECT 'customer', id, NULL, NULL FROM updated_customers"
           + " UNION ALL SELECT 'action', id::text, idempotency_key, status FROM new_actions";
+
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String TOUCHPOINTS_KEY = "touchpoints_pkey";
 
   private PostgresGroupCommit() {}
 
@@ -175,8 +179,8 @@ final class PostgresGroupCommit {
   }
 
   /**
-   * The batch holds only ids not stored before; an id stored meanwhile by another partition (the
-   * same id for two customers) fails the batch, and the client's retry finds it a duplicate.
+   * A stored id fails the COPY, and with it the transaction: see {@link #isStoredTouchpoint}.
+   * Writers skip the lookup of stored ids until that happens, as it rarely does.
    */
   private static void copyTouchpoints(Connection c, WriteBatch batch, String now) throws SQLException {
     if (batch.decided().isEmpty()) {
@@ -200,6 +204,12 @@ final class PostgresGroupCommit {
     }
     copy(c, "COPY touchpoints (id, customer_id, type, channel, occurred_at, amount, currency, properties,"
         + " received_at, outcome) FROM STDIN WITH (FORMAT csv)", csv);
+  }
+
+  /** Whether the write failed on a touchpoint id that is already stored. */
+  static boolean isStoredTouchpoint(SQLException e) {
+    return e instanceof PSQLException p && UNIQUE_VIOLATION.equals(p.getSQLState())
+        && p.getServerErrorMessage() != null && TOUCHPOINTS_KEY.equals(p.getServerErrorMessage().getConstraint());
   }
 
   private static void copy(Connection c, String sql, StringBuilder csv) throws SQLException {

@@ -16,6 +16,14 @@ public interface Store extends AutoCloseable {
   /** Which of these touchpoint ids are already stored. */
   Set<String> knownTouchpoints(Collection<String> ids);
 
+  /**
+   * Whether {@link #write} refuses a batch holding a stored touchpoint id with {@link
+   * TouchpointAlreadyStored}; if so, a writer may skip {@link #knownTouchpoints} until refused.
+   */
+  default boolean refusesStoredTouchpoints() {
+    return false;
+  }
+
   /** The stored customers among these ids. */
   Map<String, Customer> customers(Collection<String> ids);
 
@@ -27,6 +35,7 @@ public interface Store extends AutoCloseable {
    *
    * @return the new pending actions claimed until {@code batch.claimUntil()}, in decision order;
    *     empty when the store leaves them all to the relay's poll
+   * @throws TouchpointAlreadyStored if the store {@link #refusesStoredTouchpoints()} and one is
    */
   List<OutboxAction> write(WriteBatch batch);
 
