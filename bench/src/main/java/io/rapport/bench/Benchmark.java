@@ -85,7 +85,7 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--latency-batch", defaultValue = "50", description = "Touchpoints per request in the latency run (default ${DEFAULT-VALUE}).")
   int latencyBatch;
 
-  @Option(names = "--latency-clients", defaultValue = "64",
+  @Option(names = "--latency-clients", defaultValue = "8",
       description = "Independent clients in the latency run, one request in flight each (default ${DEFAULT-VALUE}).")
   int latencyClients;
 

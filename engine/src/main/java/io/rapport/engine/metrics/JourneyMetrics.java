@@ -10,7 +10,6 @@ import io.rapport.rules.Decision;
 import io.rapport.rules.Touchpoint;
 import io.rapport.rules.Transition;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,9 +143,5 @@ public final class JourneyMetrics {
     }
     seenValues.add(value);
     return value;
-  }
-
-  static List<String> names() {
-    return List.of(TOUCHPOINTS, TRANSITIONS, CUSTOMERS, ACTIONS, RULE_FIRINGS, DECISION, INGEST_LAG);
   }
 }
