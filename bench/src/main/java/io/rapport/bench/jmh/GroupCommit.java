@@ -35,10 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH benchmark of the batch write: one partition's group commit of decided touchpoints to the
- * PostgreSQL on this machine (a fresh database beside {@code -Drapport.bench.db}), as the server
+ * PostgreSQL on this machine (a fresh database beside {@code rapport.bench.db}), as the server
  * writes it, one thread. The score is in commits per second (times {@code size} for touchpoints).
  * Run: java -cp
- * "bench/target/rapport-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main GroupCommit
+ * "bench/target/rapport-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main GroupCommit [-jvmArgsAppend
+ * -Drapport.bench.db=URL]
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -65,7 +66,9 @@ public class GroupCommit {
     try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + database);
     }
-    store = Database.open(ADMIN_URL.replace("/test?", "/" + database + "?"), "", "", 2, null);
+    String server = ADMIN_URL.substring(0, ADMIN_URL.indexOf('/', "jdbc:postgresql://".length()) + 1);
+    String query = ADMIN_URL.contains("?") ? ADMIN_URL.substring(ADMIN_URL.indexOf('?')) : "";
+    store = Database.open(server + database + query, "", "", 2, null);
     mix = new TouchpointMix(3, 100_000, "jmh" + size, Instant.parse("2026-01-01T00:00:00Z"));
   }
 

@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH suite for the hot paths of one touchpoint: validating and mapping a batch, deciding with
- * the default rules, routing to a partition. (Batch writes are measured against PostgreSQL by the
- * main benchmark's raw_pg.) Run: java -cp "bench/target/rapport-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main
+ * the default rules, routing to a partition ({@link GroupCommit} measures the batch write). Run:
+ * java -cp "bench/target/rapport-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main HotPaths
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
