@@ -151,7 +151,8 @@ public final class TouchpointBatch {
     } else {
       try {
         // Microseconds: what both databases keep, so a stored time compares equal to its source.
-        out.put("occurredAt", OffsetDateTime.parse(s).toInstant().truncatedTo(ChronoUnit.MICROS).toString());
+        // An Instant, not its text: JSON writes it as ISO-8601 and the engine need not parse it again.
+        out.put("occurredAt", OffsetDateTime.parse(s).toInstant().truncatedTo(ChronoUnit.MICROS));
       } catch (DateTimeParseException e) {
         problems.add(problem(where, position, "occurredAt",
             "must be an ISO-8601 time with an offset, such as 2026-11-24T10:15:00Z"));
