@@ -82,8 +82,9 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "20", description = "Seconds of the half-load latency run (default ${DEFAULT-VALUE}).")
   int latencySeconds;
 
-  @Option(names = "--latency-batch", defaultValue = "50", description = "Touchpoints per request in the latency run (default ${DEFAULT-VALUE}).")
-  int latencyBatch;
+  // Half the load means the same requests at half the rate: smaller ones cost more per touchpoint.
+  @Option(names = "--latency-batch", description = "Touchpoints per request in the latency run (default: --batch).")
+  Integer latencyBatch;
 
   @Option(names = "--latency-clients", defaultValue = "8",
       description = "Independent clients in the latency run, one request in flight each (default ${DEFAULT-VALUE}).")
@@ -129,8 +130,14 @@ public final class Benchmark implements Callable<Integer> {
       Clients half;
       double throughput;
       double[] latency;
+      long backlog;
+      double drainSeconds;
       try {
         throughput = load.closedLoop(full, warmup, seconds);
+        // Latency is measured in a steady state at half load, not while the server still sends
+        // the actions the full load left behind.
+        backlog = pendingActions(benchUrl);
+        drainSeconds = drain(benchUrl);
         // the latency run's touchpoints come after the full load's, customer by customer
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l");
         latency = load.openLoop(half, throughput / 2, latencySeconds);
@@ -148,6 +155,8 @@ public final class Benchmark implements Callable<Integer> {
           .put("ratio_pg", round(throughput / rawPg))
           .put("ratio_rules", round(throughput / rawRules))
           .put("replay", replay == null ? null : Math.round(replay))
+          .put("actions_backlog", backlog)
+          .put("drain_s", round(drainSeconds))
           .put("consistent", check.consistent)
           .put("accepted", check.stored)
           .put("customers", customers)
@@ -163,6 +172,28 @@ public final class Benchmark implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** Waits (two minutes at most) until the server has sent every pending action; returns the seconds it took. */
+  private static double drain(String url) throws Exception {
+    long t0 = System.nanoTime();
+    long deadline = t0 + TimeUnit.MINUTES.toNanos(2);
+    while (pendingActions(url) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static long pendingActions(String url) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM actions WHERE status = 'pending'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private int latencyBatch() {
+    return latencyBatch == null ? batch : latencyBatch;
   }
 
   private static double round(double v) {
@@ -454,7 +485,7 @@ public final class Benchmark implements Callable<Integer> {
 
     /** Requests at a fixed rate; latency from when each was due (queueing counts). Returns p50, p99 in ms. */
     double[] openLoop(Clients clients, double touchpointsPerSecond, int measuredSeconds) throws Exception {
-      double requestsPerSecond = touchpointsPerSecond / latencyBatch;
+      double requestsPerSecond = touchpointsPerSecond / latencyBatch();
       long intervalNanos = (long) (1e9 / requestsPerSecond);
       long t0 = System.nanoTime();
       long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
@@ -517,7 +548,7 @@ public final class Benchmark implements Callable<Integer> {
           idle.complete(null);
           return;
         }
-        send(clients.nextBatch(client, latencyBatch)).thenAccept(n -> vertx.runOnContext(v -> {
+        send(clients.nextBatch(client, latencyBatch())).thenAccept(n -> vertx.runOnContext(v -> {
           latencies.add(System.nanoTime() - dueAt);
           next(latencies);
         }));
