@@ -4,6 +4,7 @@ import static io.rapport.engine.Api.touchpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.net.ServerSocket;
@@ -122,12 +123,27 @@ class RestartIT {
     // relay had claimed come back when their lease (delivery timeout + 5 s) runs out.
     int expectedActions = CUSTOMERS * 3;
     await().atMost(Duration.ofSeconds(60)).until(() -> distinctKeys() == expectedActions);
+    // Sending is at least once: a kill between a delivery and its record sends it again. Kill
+    // only once every delivery is recorded, then nothing may go out again.
+    await().atMost(Duration.ofSeconds(30)).until(() -> everyActionRecordedSent(api));
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     process = start(port, url);
     List<String> keys = new ArrayList<>();
     webhook.deliveries.forEach(d -> keys.add(d.idempotencyKey()));
     Thread.sleep(2_000); // a restarted relay would resend within its first poll
     assertThat(webhook.deliveries).hasSize(keys.size());
+  }
+
+  private static boolean everyActionRecordedSent(Api api) throws Exception {
+    for (int c = 0; c < CUSTOMERS; c++) {
+      JsonArray actions = api.journey("kc-" + c).json().getJsonArray("actions");
+      for (int i = 0; i < actions.size(); i++) {
+        if (!"sent".equals(actions.getJsonObject(i).getString("status"))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private long distinctKeys() {
