@@ -205,7 +205,7 @@ final class PartitionWorker {
       if (!write.isEmpty()) {
         long writeStart = System.nanoTime();
         claimed = store.write(write);
-        metrics.groupCommit(batch.size(), System.nanoTime() - writeStart);
+        metrics.groupCommit(decided.size(), System.nanoTime() - writeStart);
       }
       for (Customer c : changed.values()) {
         c.advanceVersion(); // now equal to the stored version

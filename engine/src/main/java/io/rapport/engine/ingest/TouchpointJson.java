@@ -33,7 +33,7 @@ public final class TouchpointJson {
   }
 
   private static Map<String, Object> plainMap(Map<String, Object> map) {
-    Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+    Map<String, Object> out = new LinkedHashMap<>();
     map.forEach((k, v) -> out.put(k, plainValue(v)));
     return out;
   }

@@ -44,27 +44,12 @@ public final class JourneyMetrics {
 
   public JourneyMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.decision =
-        Timer.builder(DECISION)
-            .description("Time to decide one touchpoint with the rules")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofNanos(1_000))
-            .maximumExpectedValue(Duration.ofSeconds(1))
-            .register(registry);
-    this.ingestLag =
-        Timer.builder(INGEST_LAG)
-            .description("Time from a touchpoint's arrival to its commit")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofSeconds(30))
-            .register(registry);
-    this.groupCommit =
-        Timer.builder(GROUP_COMMIT)
-            .description("Time to write one partition's batch to the store, one transaction")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofSeconds(30))
-            .register(registry);
+    this.decision = histogram(DECISION, "Time to decide one touchpoint with the rules", Duration.ofNanos(1_000),
+        Duration.ofSeconds(1));
+    this.ingestLag = histogram(INGEST_LAG, "Time from a touchpoint's arrival to its commit", Duration.ofMillis(1),
+        Duration.ofSeconds(30));
+    this.groupCommit = histogram(GROUP_COMMIT, "Time to write one partition's batch to the store, one transaction",
+        Duration.ofMillis(1), Duration.ofSeconds(30));
     this.groupCommitSize =
         DistributionSummary.builder(GROUP_COMMIT_SIZE)
             .description("Touchpoints written by one group commit")
@@ -74,6 +59,15 @@ public final class JourneyMetrics {
             .register(registry);
     this.customers =
         MultiGauge.builder(CUSTOMERS).description("Customers per lifecycle stage").register(registry);
+  }
+
+  private Timer histogram(String name, String description, Duration min, Duration max) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(min)
+        .maximumExpectedValue(max)
+        .register(registry);
   }
 
   public MeterRegistry registry() {
