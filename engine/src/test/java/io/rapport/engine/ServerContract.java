@@ -98,9 +98,11 @@ abstract class ServerContract {
     assertThat(mixed.status()).isEqualTo(202);
     assertThat(mixed.json()).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 1));
 
-    JsonObject aggregates = api.customer("c-x").json().getJsonObject("aggregates");
+    Api.Response profile = api.customer("c-x");
+    JsonObject aggregates = profile.json().getJsonObject("aggregates");
     assertThat(aggregates.getInteger("orders")).isEqualTo(2);
     assertThat(aggregates.getDouble("revenue")).isEqualTo(30.0);
+    assertThat(profile.body()).contains("\"revenue\":30,"); // plain, as a dashboard reads it, not 3E+1
     assertThat(api.journey("c-x").json().getJsonArray("transitions")).hasSize(2);
   }
 

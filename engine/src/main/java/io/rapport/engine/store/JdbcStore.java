@@ -7,6 +7,7 @@ import io.rapport.rules.TimerRequest;
 import io.rapport.rules.Transition;
 import io.rapport.rules.Touchpoint;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -137,6 +138,12 @@ public final class JdbcStore implements Store {
     return Optional.ofNullable(customers(List.of(id)).get(id));
   }
 
+  /** 30.00 as 30, not as 3E+1: JSON writes a BigDecimal as its toString. */
+  private static BigDecimal amount(BigDecimal stored) {
+    BigDecimal v = stored.stripTrailingZeros();
+    return v.scale() < 0 ? v.setScale(0) : v;
+  }
+
   private static Customer customer(ResultSet rs) throws SQLException {
     int lastNps = rs.getInt(8);
     Integer nps = rs.wasNull() ? null : lastNps;
@@ -145,7 +152,7 @@ public final class JdbcStore implements Store {
         rs.getString(2),
         instant(rs, 3),
         rs.getInt(4),
-        rs.getBigDecimal(5).stripTrailingZeros(),
+        amount(rs.getBigDecimal(5)),
         instant(rs, 6),
         instant(rs, 7),
         nps,
