@@ -76,8 +76,13 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "4", description = "Server partitions (default ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--warmup-seconds", defaultValue = "10", description = "Load before measuring (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup-seconds", defaultValue = "10",
+      description = "Least load before measuring (default ${DEFAULT-VALUE}); the warm-up goes on while the JIT compiler is busy.")
   int warmup;
+
+  @Option(names = "--warmup-max-seconds", defaultValue = "240",
+      description = "Longest warm-up, even if the JIT compiler is still busy (default ${DEFAULT-VALUE}).")
+  int warmupMax;
 
   @Option(names = "--latency-seconds", defaultValue = "20", description = "Seconds of the half-load latency run (default ${DEFAULT-VALUE}).")
   int latencySeconds;
@@ -132,8 +137,14 @@ public final class Benchmark implements Callable<Integer> {
       double[] latency;
       long backlog;
       double drainSeconds;
+      double warmupSeconds;
+      double jitShare;
+      long heapMb;
       try {
-        throughput = load.closedLoop(full, warmup, seconds);
+        Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax));
+        throughput = load.closedLoop(full, warm, seconds);
+        warmupSeconds = warm.seconds();
+        jitShare = warm.compilingShareSinceEnd();
         // Latency is measured in a steady state at half load, not while the server still sends
         // the actions the full load left behind.
         backlog = pendingActions(benchUrl);
@@ -141,6 +152,8 @@ public final class Benchmark implements Callable<Integer> {
         // the latency run's touchpoints come after the full load's, customer by customer
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l");
         latency = load.openLoop(half, throughput / 2, latencySeconds);
+        // the server's heap, loaded, before the checks below fill this JVM with their own copies
+        heapMb = heapUsedMb();
       } finally {
         load.close();
         server.close();
@@ -162,7 +175,9 @@ public final class Benchmark implements Callable<Integer> {
           .put("customers", customers)
           .put("partitions", partitions)
           .put("seconds", seconds)
-          .put("heap_used_mb", heapUsedMb());
+          .put("warmup_s", Math.round(warmupSeconds))
+          .put("jit_share", round(jitShare))
+          .put("heap_used_mb", heapMb);
       System.out.println(result.encode());
       return check.consistent ? 0 : 1;
     } finally {
@@ -454,10 +469,11 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /** Every client as fast as the server answers; touchpoints per second over the measured window. */
-    double closedLoop(Clients clients, int warmupSeconds, int measuredSeconds) throws Exception {
-      long begin = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
-      long end = begin + TimeUnit.SECONDS.toNanos(measuredSeconds);
+    double closedLoop(Clients clients, Warmup warm, int measuredSeconds) throws Exception {
       AtomicLong counted = new AtomicLong();
+      // begin and end are set once the warm-up is over; until then every answer counts as warm-up
+      AtomicLong beginAt = new AtomicLong(Long.MAX_VALUE);
+      AtomicLong endAt = new AtomicLong(Long.MAX_VALUE);
       CompletableFuture<?>[] done = new CompletableFuture<?>[clients.size()];
       for (int k = 0; k < clients.size(); k++) {
         int client = k;
@@ -465,13 +481,13 @@ public final class Benchmark implements Callable<Integer> {
         done[k] = f;
         Runnable[] loop = new Runnable[1];
         loop[0] = () -> {
-          if (System.nanoTime() >= end) {
+          if (System.nanoTime() >= endAt.get()) {
             f.complete(null);
             return;
           }
           send(clients.nextBatch(client, batch)).thenAccept(n -> {
             long now = System.nanoTime();
-            if (now >= begin && now < end) {
+            if (now >= beginAt.get() && now < endAt.get()) {
               counted.addAndGet(n);
             }
             vertx.runOnContext(v -> loop[0].run());
@@ -479,6 +495,9 @@ public final class Benchmark implements Callable<Integer> {
         };
         vertx.runOnContext(v -> loop[0].run());
       }
+      long begin = warm.awaitEnd();
+      endAt.set(begin + TimeUnit.SECONDS.toNanos(measuredSeconds));
+      beginAt.set(begin);
       CompletableFuture.allOf(done).get();
       return counted.get() / (double) measuredSeconds;
     }

@@ -237,6 +237,22 @@ abstract class ServerContract {
   }
 
   @Test
+  void aSlowWebhookHoldsBackOnlyItsOwnAction() throws Exception {
+    api.postJson(purchase("evt-s1", "slow-s", 30));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !webhook.to("slow-s").isEmpty());
+    long posted = System.nanoTime();
+    api.postJson(purchase("evt-s2", "quick-s", 30));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(api.journey("quick-s").json().getJsonArray("actions").getJsonObject(0).getString("status")).isEqualTo("sent"));
+    // the quick action was recorded while the slow one was still waiting for its answer
+    assertThat(Duration.ofNanos(System.nanoTime() - posted)).isLessThan(WebhookReceiver.SLOW.minusSeconds(1));
+    assertThat(api.journey("slow-s").json().getJsonArray("actions").getJsonObject(0).getString("status")).isEqualTo("pending");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(api.journey("slow-s").json().getJsonArray("actions").getJsonObject(0).getString("status")).isEqualTo("sent"));
+    assertThat(webhook.to("slow-s")).hasSize(1);
+  }
+
+  @Test
   void healthSaysLiveAndReady() throws Exception {
     assertThat(api.get("/health/live").status()).isEqualTo(200);
     Api.Response ready = api.get("/health/ready");

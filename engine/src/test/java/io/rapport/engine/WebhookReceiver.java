@@ -3,6 +3,7 @@ package io.rapport.engine;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,12 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP endpoint standing in for a customer's webhook. It answers by customer id: ids
- * starting "flaky-" get 503 twice then 200, "refused-" get 400, "down-" always 500.
+ * starting "flaky-" get 503 twice then 200, "refused-" get 400, "down-" always 500, and "slow-"
+ * get 200 after {@link #SLOW}.
  */
 final class WebhookReceiver implements AutoCloseable {
   /** One POST as received. */
   record Delivery(String idempotencyKey, String contentType, JsonObject body) {}
 
+  static final Duration SLOW = Duration.ofSeconds(4);
   final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final Vertx vertx = Vertx.vertx();
@@ -41,7 +44,11 @@ final class WebhookReceiver implements AutoCloseable {
                       } else if (customer.startsWith("down-")) {
                         status = 500;
                       }
-                      req.response().setStatusCode(status).end();
+                      if (customer.startsWith("slow-")) {
+                        vertx.setTimer(SLOW.toMillis(), id -> req.response().setStatusCode(200).end());
+                      } else {
+                        req.response().setStatusCode(status).end();
+                      }
                     }))
             .listen(0)
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

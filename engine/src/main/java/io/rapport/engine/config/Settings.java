@@ -72,7 +72,7 @@ public final class Settings {
   public static final Setting<Duration> OUTBOX_POLL_INTERVAL =
       duration("outbox.poll-interval", "PT1S", "How often the outbox relay looks for due actions when nothing wakes it.");
   public static final Setting<Integer> OUTBOX_BATCH =
-      integer("outbox.batch", "200", 1, 10_000, "Actions the relay claims and sends at once; it awaits their answers before the next batch.");
+      integer("outbox.batch", "200", 1, 10_000, "Most actions in flight at once: the relay sends the next as each answer comes.");
   public static final Setting<Duration> TIMERS_POLL_INTERVAL =
       duration("timers.poll-interval", "PT1S", "How often due timers are looked for.");
   public static final Setting<Integer> TIMERS_BATCH =

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * committed (claimed in that same transaction) or claims due actions from the outbox, sends each
  * on the event bus, records sent, retry later (with backoff) or failed. A claim is a lease, so
  * actions claimed by a relay that died become due again by themselves.
+ *
+ * <p>Up to {@code batch} deliveries are in flight at once, and answers are recorded as they come
+ * (those that came together in one transaction): one slow receiver holds one slot, not the rest.
  */
 public final class OutboxRelay implements ActionHandOff {
   /** Most committed actions held in memory; the rest go out through the poll when their claim ends. */
@@ -53,8 +56,11 @@ public final class OutboxRelay implements ActionHandOff {
   private final Backoff backoff;
   private final Semaphore wake = new Semaphore(0);
   private final BlockingQueue<Claimed> handedOver = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
+  private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
   private final AtomicBoolean pollWanted = new AtomicBoolean(true);
   private long lastPoll;
+  /** Sent and not yet recorded; only the relay thread reads or writes it. */
+  private int inFlight;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -75,6 +81,9 @@ public final class OutboxRelay implements ActionHandOff {
 
   /** An action claimed for this relay until a time. */
   private record Claimed(OutboxAction action, Instant until) {}
+
+  /** A connector's answer to one action. */
+  private record Answer(OutboxAction action, JsonObject reply) {}
 
   /** Long enough to cover one delivery; a claim left by a crashed relay comes back after it. */
   private Duration lease() {
@@ -106,6 +115,7 @@ public final class OutboxRelay implements ActionHandOff {
     }
   }
 
+  /** Stops sending, records the answers to what is in flight (a delivery timeout at most), then returns. */
   public void stop() throws InterruptedException {
     running = false;
     nudge();
@@ -113,16 +123,25 @@ public final class OutboxRelay implements ActionHandOff {
   }
 
   private void run() {
-    while (running) {
+    long stopBy = Long.MAX_VALUE;
+    while (running || (inFlight > 0 && System.nanoTime() < stopBy)) {
+      if (!running && stopBy == Long.MAX_VALUE) {
+        stopBy = System.nanoTime() + options.deliveryTimeout().toNanos();
+      }
       try {
-        int handled = deliverHandedOver();
-        boolean pollDue = System.nanoTime() - lastPoll >= options.pollInterval().toNanos();
-        if (pollWanted.getAndSet(false) || pollDue) {
-          int polled = relayOnce();
-          pollWanted.compareAndSet(false, polled == options.batch()); // more may be due
-          handled += polled;
+        int handled = recordAnswers();
+        if (running) {
+          handled += sendHandedOver();
+          boolean pollDue = System.nanoTime() - lastPoll >= options.pollInterval().toNanos();
+          int free = options.batch() - inFlight;
+          if (free > 0 && (pollWanted.getAndSet(false) || pollDue)) {
+            int polled = relayOnce(free);
+            pollWanted.compareAndSet(false, polled == free); // more may be due
+            handled += polled;
+          }
         }
-        if (handled == 0 && handedOver.isEmpty() && !pollWanted.get()) {
+        boolean canSend = running && inFlight < options.batch();
+        if (handled == 0 && answers.isEmpty() && !(canSend && (!handedOver.isEmpty() || pollWanted.get()))) {
           wake.tryAcquire(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
           wake.drainPermits();
         }
@@ -142,54 +161,61 @@ public final class OutboxRelay implements ActionHandOff {
   }
 
   /**
-   * Delivers up to a batch of handed-over actions; returns how many it handled. One whose claim
+   * Sends handed-over actions while slots are free; returns how many it took. One whose claim
    * ends before a delivery could finish is left to the poll, which takes it when the claim ends.
    */
-  private int deliverHandedOver() throws InterruptedException {
-    List<Claimed> taken = new ArrayList<>();
-    handedOver.drainTo(taken, options.batch());
+  private int sendHandedOver() {
+    int free = options.batch() - inFlight;
+    if (free <= 0) {
+      return 0;
+    }
+    List<Claimed> taken = new ArrayList<>(Math.min(free, handedOver.size()));
+    handedOver.drainTo(taken, free);
     Instant latestStart = clock.instant().plus(options.deliveryTimeout());
-    List<OutboxAction> due = new ArrayList<>(taken.size());
     for (Claimed c : taken) {
       if (c.until().isAfter(latestStart)) {
-        due.add(c.action());
+        send(c.action());
       }
     }
-    deliver(due);
     return taken.size();
   }
 
-  /** Claims and delivers one batch of due actions; returns how many it handled. */
-  int relayOnce() throws InterruptedException {
+  /** Claims and sends up to {@code most} due actions; returns how many it claimed. */
+  private int relayOnce(int most) {
     lastPoll = System.nanoTime();
-    List<OutboxAction> due = store.claimDueActions(clock.instant(), options.batch(), lease());
-    deliver(due);
+    List<OutboxAction> due = store.claimDueActions(clock.instant(), most, lease());
+    due.forEach(this::send);
     return due.size();
   }
 
-  private void deliver(List<OutboxAction> due) throws InterruptedException {
-    if (due.isEmpty()) {
-      return;
+  /**
+   * Records, in one transaction, every answer that has come; returns how many. If the store
+   * fails, the actions stay claimed and go out again when their claim ends (at least once).
+   */
+  private int recordAnswers() {
+    List<Answer> came = new ArrayList<>();
+    answers.drainTo(came);
+    if (came.isEmpty()) {
+      return 0;
     }
-    List<CompletableFuture<JsonObject>> replies = new ArrayList<>(due.size());
-    for (OutboxAction a : due) {
-      replies.add(send(a));
-    }
-    List<Delivery> results = new ArrayList<>(due.size());
-    for (int i = 0; i < due.size(); i++) {
-      results.add(outcome(due.get(i), await(replies.get(i))));
+    inFlight -= came.size();
+    List<Delivery> results = new ArrayList<>(came.size());
+    for (Answer a : came) {
+      results.add(outcome(a.action(), a.reply()));
     }
     store.recordDeliveries(results);
-    for (int i = 0; i < due.size(); i++) {
-      metrics.action(due.get(i).channel(), switch (results.get(i).status()) {
+    for (int i = 0; i < came.size(); i++) {
+      metrics.action(came.get(i).action().channel(), switch (results.get(i).status()) {
         case SENT -> "sent";
         case FAILED -> "failed";
         case PENDING -> "retried";
       });
     }
+    return came.size();
   }
 
-  private CompletableFuture<JsonObject> send(OutboxAction a) {
+  /** Sends one action; its answer, or the event bus's timeout, comes back through {@link #answers}. */
+  private void send(OutboxAction a) {
     JsonObject body =
         new JsonObject()
             .put("id", a.id())
@@ -203,34 +229,24 @@ public final class OutboxRelay implements ActionHandOff {
             .put("attempt", a.attempts() + 1)
             .put(Addresses.CONNECTOR, connectorFor(a.channel()));
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deliveryTimeout().toMillis());
-    CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+    inFlight++;
     vertx.eventBus()
         .<JsonObject>request(Addresses.ACTIONS, body, delivery)
         .onComplete(
             ar -> {
-              if (ar.succeeded()) {
-                reply.complete(ar.result().body());
-              } else {
-                reply.complete(
-                    new JsonObject()
-                        .put("outcome", "failed")
-                        .put("retriable", true)
-                        .put("error", "no answer from connector: " + ar.cause().getMessage()));
-              }
+              JsonObject reply = ar.succeeded()
+                  ? ar.result().body()
+                  : new JsonObject()
+                      .put("outcome", "failed")
+                      .put("retriable", true)
+                      .put("error", "no answer from connector: " + ar.cause().getMessage());
+              answers.add(new Answer(a, reply));
+              nudge();
             });
-    return reply;
   }
 
   String connectorFor(String channel) {
     return options.connectorByChannel().getOrDefault(channel, options.defaultConnector());
-  }
-
-  private JsonObject await(CompletableFuture<JsonObject> reply) throws InterruptedException {
-    try {
-      return reply.get(options.deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      return new JsonObject().put("outcome", "failed").put("retriable", true).put("error", "timed out");
-    }
   }
 
   private Delivery outcome(OutboxAction a, JsonObject reply) {
