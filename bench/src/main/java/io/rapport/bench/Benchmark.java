@@ -105,6 +105,9 @@ public final class Benchmark implements Callable<Integer> {
   private final Instant start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "rapport-bench-logback.xml");
+    }
     System.exit(new CommandLine(new Benchmark()).execute(args));
   }
 
