@@ -161,9 +161,14 @@ public final class RuleBook {
     KieSession session = reusable.session;
     Recorder recorder = new Recorder(touchpoint, session, ENGINE);
     if ("purchase".equals(touchpoint.type())) {
-      // Every purchase pushes the inactivity timers back: they fire only after a quiet spell.
+      // Every purchase starts the quiet spell again. Only inactive-90 waits for it: inactive-365
+      // is scheduled when inactive-90 fires, which halves the timers each purchase writes.
       recorder.after(customer, INACTIVE_90_AFTER, INACTIVE_90);
-      recorder.after(customer, INACTIVE_365_AFTER, INACTIVE_365);
+      recorder.cancel(customer, INACTIVE_365);
+    } else if (Touchpoint.TIMER.equals(touchpoint.type()) && INACTIVE_90.equals(touchpoint.text("name"))
+        && customer.getLastPurchaseAt() != null) {
+      Duration untilYear = Duration.between(touchpoint.occurredAt(), customer.getLastPurchaseAt().plus(INACTIVE_365_AFTER));
+      recorder.after(customer, untilYear.isNegative() ? Duration.ZERO : untilYear, INACTIVE_365);
     }
     reusable.target = recorder;
     boolean clean = false;
