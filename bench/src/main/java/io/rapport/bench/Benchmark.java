@@ -105,9 +105,6 @@ public final class Benchmark implements Callable<Integer> {
   private final Instant start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
   public static void main(String[] args) {
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "rapport-bench-logback.xml");
-    }
     System.exit(new CommandLine(new Benchmark()).execute(args));
   }
 
@@ -123,10 +120,12 @@ public final class Benchmark implements Callable<Integer> {
       st.execute("CREATE DATABASE " + db);
     }
     String benchUrl = base + db + query;
+    Path dataDir = Files.createTempDirectory("rapport-bench");
     try {
       Map<String, String> settings = new HashMap<>();
       settings.put("http.port", "0");
-      settings.put("data.dir", Files.createTempDirectory("rapport-bench").toString());
+      settings.put("data.dir", dataDir.toString());
+      ActionLog.toFile(dataDir.resolve("actions.log"));
       settings.put("db.url", benchUrl);
       settings.put("ingest.partitions", String.valueOf(partitions));
       settings.put("db.pool-size", String.valueOf(partitions + 6));
@@ -184,7 +183,12 @@ public final class Benchmark implements Callable<Integer> {
       System.out.println(result.encode());
       return check.consistent ? 0 : 1;
     } finally {
-      if (!keep) {
+      if (keep) {
+        System.err.println("kept: database " + db + ", server data and the log of actions in " + dataDir);
+      } else {
+        try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         try (Connection admin = DriverManager.getConnection(dbUrl); Statement st = admin.createStatement()) {
           st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         }
