@@ -84,6 +84,10 @@ public final class Benchmark implements Callable<Integer> {
       description = "Longest warm-up, even if the JIT compiler is still busy (default ${DEFAULT-VALUE}).")
   int warmupMax;
 
+  @Option(names = "--known-customers",
+      description = "Touch every customer once during the warm-up, so that the measured window sees known customers only.")
+  boolean knownCustomers;
+
   @Option(names = "--latency-seconds", defaultValue = "20", description = "Seconds of the half-load latency run (default ${DEFAULT-VALUE}).")
   int latencySeconds;
 
@@ -133,7 +137,7 @@ public final class Benchmark implements Callable<Integer> {
       settings.putAll(serverSettings);
       Server server = Server.start(Settings.of(settings));
       Load load = new Load(server.port());
-      Clients full = new Clients(concurrency, start, "");
+      Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
       double throughput;
       double[] latency;
@@ -152,7 +156,7 @@ public final class Benchmark implements Callable<Integer> {
         backlog = pendingActions(benchUrl);
         drainSeconds = drain(benchUrl);
         // the latency run's touchpoints come after the full load's, customer by customer
-        half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l");
+        half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
         // the server's heap, loaded, before the checks below fill this JVM with their own copies
         heapMb = heapUsedMb();
@@ -237,10 +241,12 @@ public final class Benchmark implements Callable<Integer> {
     final long[] sent;
     private final Instant from;
     private final String suffix;
+    private final boolean everyCustomerFirst;
 
-    Clients(int n, Instant from, String suffix) {
+    Clients(int n, Instant from, String suffix, boolean everyCustomerFirst) {
       this.from = from;
       this.suffix = suffix;
+      this.everyCustomerFirst = everyCustomerFirst;
       mixes = new TouchpointMix[n];
       sent = new long[n];
       for (int k = 0; k < n; k++) {
@@ -250,15 +256,25 @@ public final class Benchmark implements Callable<Integer> {
 
     /** A fresh copy of client k's stream, from its first touchpoint. */
     TouchpointMix mix(int k) {
-      return new TouchpointMix(42 + k, customers, runId + suffix, from, mixes.length, k);
+      return new TouchpointMix(42 + k, customers, runId + suffix, from, mixes.length, k, everyCustomerFirst);
     }
 
     int size() {
       return mixes.length;
     }
 
-    long mostSent() {
+    synchronized long mostSent() {
       return Arrays.stream(sent).max().orElse(0);
+    }
+
+    /** Whether every client has sent each of its customers a first touchpoint (always, without everyCustomerFirst). */
+    synchronized boolean everyCustomerTouched() {
+      for (int k = 0; k < mixes.length; k++) {
+        if (everyCustomerFirst && sent[k] < mixes[k].slots()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     Buffer nextBatch(int k, int size) {
@@ -266,7 +282,9 @@ public final class Benchmark implements Callable<Integer> {
       for (int i = 0; i < size; i++) {
         body.appendString(mixes[k].next().encode()).appendByte((byte) '\n');
       }
-      sent[k] += size;
+      synchronized (this) {
+        sent[k] += size;
+      }
       return body;
     }
   }
@@ -502,7 +520,7 @@ public final class Benchmark implements Callable<Integer> {
         };
         vertx.runOnContext(v -> loop[0].run());
       }
-      long begin = warm.awaitEnd();
+      long begin = warm.awaitEnd(clients::everyCustomerTouched);
       endAt.set(begin + TimeUnit.SECONDS.toNanos(measuredSeconds));
       beginAt.set(begin);
       CompletableFuture.allOf(done).get();

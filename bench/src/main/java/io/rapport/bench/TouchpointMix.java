@@ -16,29 +16,38 @@ public final class TouchpointMix {
   private final Instant start;
   private final int stride;
   private final int offset;
+  private final boolean everyCustomerFirst;
   private long next;
 
   public TouchpointMix(long seed, int customers, String runId, Instant start) {
-    this(seed, customers, runId, start, 1, 0);
+    this(seed, customers, runId, start, 1, 0, false);
   }
 
   /**
    * A stream over the customers c-i with i % stride == offset only: one client per such class
-   * keeps each customer's touchpoints in the order they were generated.
+   * keeps each customer's touchpoints in the order they were generated. With {@code everyCustomerFirst}
+   * the stream touches each of its customers once, in order, before it picks them at random.
    */
-  TouchpointMix(long seed, int customers, String runId, Instant start, int stride, int offset) {
+  TouchpointMix(long seed, int customers, String runId, Instant start, int stride, int offset, boolean everyCustomerFirst) {
     this.random = new SplittableRandom(seed);
     this.customers = customers;
     this.runId = runId;
     this.start = start;
     this.stride = stride;
     this.offset = offset;
+    this.everyCustomerFirst = everyCustomerFirst;
+  }
+
+  /** Customers this stream picks from. */
+  int slots() {
+    return Math.max(1, (customers - offset + stride - 1) / stride);
   }
 
   public JsonObject next() {
     long n = next++;
-    int slots = Math.max(1, (customers - offset + stride - 1) / stride);
-    String customer = "c-" + (offset + stride * random.nextInt(slots));
+    int slots = slots();
+    int drawn = random.nextInt(slots);
+    String customer = "c-" + (offset + stride * (everyCustomerFirst && n < slots ? (int) n : drawn));
     JsonObject t = new JsonObject()
         .put("id", runId + "-" + offset + "-" + n)
         .put("customerId", customer)

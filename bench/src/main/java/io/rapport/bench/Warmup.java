@@ -3,6 +3,7 @@ package io.rapport.bench;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decides when a load has warmed the server up: after a least time, once the JIT compiler has
@@ -27,8 +28,11 @@ final class Warmup {
     this.most = most.compareTo(least) < 0 ? least : most;
   }
 
-  /** Waits while the load warms up; returns the nano time at which the warm-up ended. */
-  long awaitEnd() throws InterruptedException {
+  /**
+   * Waits while the load warms up, and until {@code ready} (the load's own preparation) holds;
+   * returns the nano time at which the warm-up ended.
+   */
+  long awaitEnd(BooleanSupplier ready) throws InterruptedException {
     started = System.nanoTime();
     Thread.sleep(least.toMillis());
     long deadline = started + most.toNanos();
@@ -38,7 +42,7 @@ final class Warmup {
       Thread.sleep(WINDOW.toMillis());
       long t1 = System.nanoTime();
       double share = (compilingMillis() - c0) * 1e6 / (t1 - t0);
-      if (share < QUIET || t1 >= deadline) {
+      if ((share < QUIET && ready.getAsBoolean()) || t1 >= deadline) {
         ended = t1;
         compilingAtEnd = compilingMillis();
         return ended;
