@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * on the event bus, records sent, retry later (with backoff) or failed. A claim is a lease, so
  * actions claimed by a relay that died become due again by themselves.
  *
- * <p>Up to {@code batch} deliveries are in flight at once, and answers are recorded as they come
- * (those that came together in one transaction): one slow receiver holds one slot, not the rest.
+ * <p>Up to {@code maxInFlight} deliveries (setting outbox.batch) are in flight at once, and
+ * answers are recorded as they come (those that came together in one transaction): one slow
+ * receiver holds one slot, not the rest.
  */
 public final class OutboxRelay implements ActionHandOff {
   /** Most committed actions held in memory; the rest go out through the poll when their claim ends. */
@@ -39,7 +40,7 @@ public final class OutboxRelay implements ActionHandOff {
 
   /** How the relay delivers. */
   public record Options(
-      int batch,
+      int maxInFlight,
       int maxAttempts,
       Duration pollInterval,
       Duration deliveryTimeout,
@@ -133,14 +134,14 @@ public final class OutboxRelay implements ActionHandOff {
         if (running) {
           handled += sendHandedOver();
           boolean pollDue = System.nanoTime() - lastPoll >= options.pollInterval().toNanos();
-          int free = options.batch() - inFlight;
+          int free = options.maxInFlight() - inFlight;
           if (free > 0 && (pollWanted.getAndSet(false) || pollDue)) {
             int polled = relayOnce(free);
             pollWanted.compareAndSet(false, polled == free); // more may be due
             handled += polled;
           }
         }
-        boolean canSend = running && inFlight < options.batch();
+        boolean canSend = running && inFlight < options.maxInFlight();
         if (handled == 0 && answers.isEmpty() && !(canSend && (!handedOver.isEmpty() || pollWanted.get()))) {
           wake.tryAcquire(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
           wake.drainPermits();
@@ -165,7 +166,7 @@ public final class OutboxRelay implements ActionHandOff {
    * ends before a delivery could finish is left to the poll, which takes it when the claim ends.
    */
   private int sendHandedOver() {
-    int free = options.batch() - inFlight;
+    int free = options.maxInFlight() - inFlight;
     if (free <= 0) {
       return 0;
     }
