@@ -8,6 +8,7 @@ import io.rapport.routes.ingest.HttpIntake;
 import io.rapport.routes.ingest.IngestFailure;
 import io.rapport.routes.ingest.IngestKey;
 import io.rapport.routes.ingest.IngestReply;
+import io.rapport.routes.ingest.ValidTouchpoints;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -59,6 +60,7 @@ public final class Channels implements AutoCloseable {
     DefaultCamelContext camel = new DefaultCamelContext();
     camel.getPropertiesComponent().setInitialProperties(settings);
     camel.getRegistry().bind("vertx", Vertx.class, vertx);
+    ValidTouchpoints.register(vertx.eventBus());
     long maxBody = Long.parseLong(settings.getProperty("rapport.ingest.max-body-bytes"));
     // platform-http finds its router by a name derived from the port it would listen on; Rapport
     // listens itself (one server, one port), so the router is bound under the default port's name.

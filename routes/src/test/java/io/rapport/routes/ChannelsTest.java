@@ -3,6 +3,7 @@ package io.rapport.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rapport.routes.ingest.ValidTouchpoints;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -46,13 +47,15 @@ class ChannelsTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     drop = Files.createTempDirectory("rapport-drop");
-    vertx.eventBus().<JsonArray>consumer(Addresses.TOUCHPOINTS, m -> {
+    vertx.eventBus().<Object>consumer(Addresses.TOUCHPOINTS, m -> {
       if (engineFailure != 0) {
         m.fail(engineFailure, "engine says no");
         return;
       }
-      engineGot.add(m.body());
-      m.reply(new JsonObject().put("accepted", m.body().size()).put("duplicates", 0));
+      // HTTP hands its batch over as it is; the drop folder's chunks travel as JSON arrays
+      JsonArray items = m.body() instanceof ValidTouchpoints v ? v.items() : (JsonArray) m.body();
+      engineGot.add(items);
+      m.reply(new JsonObject().put("accepted", items.size()).put("duplicates", 0));
     });
     receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
       receiverGot.add(req.getHeader("Idempotency-Key") + " " + req.getHeader("Content-Type") + " " + b);

@@ -4,6 +4,7 @@ import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.Store;
 import io.rapport.routes.Addresses;
+import io.rapport.routes.ingest.ValidTouchpoints;
 import io.rapport.rules.Touchpoint;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
@@ -35,7 +36,7 @@ public final class Ingest extends AbstractVerticle {
   private final Partitioner partitioner;
   private final List<PartitionWorker> workers = new ArrayList<>();
   private final Semaphore inFlight;
-  private MessageConsumer<JsonArray> consumer;
+  private MessageConsumer<Object> consumer;
 
   public Ingest(
       Options options, Store store, ActiveRules rules, JourneyMetrics metrics, ActionHandOff afterActions, Clock clock) {
@@ -52,7 +53,7 @@ public final class Ingest extends AbstractVerticle {
   @Override
   public void start() {
     workers.forEach(PartitionWorker::start);
-    consumer = vertx.eventBus().consumer(Addresses.TOUCHPOINTS, this::onBatch);
+    consumer = vertx.eventBus().<Object>consumer(Addresses.TOUCHPOINTS, this::onBatch);
   }
 
   @Override
@@ -65,8 +66,16 @@ public final class Ingest extends AbstractVerticle {
     }
   }
 
-  private void onBatch(Message<JsonArray> message) {
-    JsonArray items = message.body();
+  private void onBatch(Message<Object> message) {
+    JsonArray items;
+    if (message.body() instanceof ValidTouchpoints valid) {
+      items = valid.items();
+    } else if (message.body() instanceof JsonArray array) {
+      items = array;
+    } else {
+      message.fail(400, "expected a JSON array of touchpoints on " + Addresses.TOUCHPOINTS);
+      return;
+    }
     List<Touchpoint> touchpoints = new ArrayList<>(items.size());
     try {
       for (int i = 0; i < items.size(); i++) {
@@ -100,7 +109,7 @@ public final class Ingest extends AbstractVerticle {
     }
   }
 
-  private static void reply(Message<JsonArray> message, Ticket done) {
+  private static void reply(Message<Object> message, Ticket done) {
     RuntimeException failure = done.failure();
     if (failure == null) {
       message.reply(new JsonObject().put("accepted", done.accepted()).put("duplicates", done.duplicates()));

@@ -57,6 +57,14 @@ class TouchpointBatchTest {
   }
 
   @Test
+  void ndjsonLinesMayEndInCrlfAndCarryAnyUtf8() {
+    String body = GOOD + "\r\n" + GOOD.replace("e1", "e2").replace("A-1", "Größe 42 – 東京") + "\r\n";
+    JsonArray out = TouchpointBatch.parse("application/x-ndjson", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), 3);
+    assertThat(out).hasSize(2);
+    assertThat(out.getJsonObject(1).getJsonObject("properties").getString("sku")).isEqualTo("Größe 42 – 東京");
+  }
+
+  @Test
   void otherContentTypesAre415AndTooManyItems413() {
     assertThat(rejected("application/x-www-form-urlencoded", GOOD).status()).isEqualTo(415);
     assertThat(rejected(null, GOOD).status()).isEqualTo(415);
