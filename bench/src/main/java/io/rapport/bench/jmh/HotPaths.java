@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class HotPaths {
-  private String ndjson500;
+  private byte[] ndjson500;
   private final RuleBook rules = RuleBook.defaults();
   private final List<Touchpoint> touchpoints = new ArrayList<>();
   private final Map<String, Customer> customers = new HashMap<>();
@@ -57,7 +57,7 @@ public class HotPaths {
           .append("\",\"type\":\"purchase\",\"occurredAt\":\"2026-11-24T10:15:00+01:00\",\"channel\":\"web\",\"value\":12.5,")
           .append("\"currency\":\"EUR\",\"properties\":{\"sku\":\"A-").append(i).append("\"}}\n");
     }
-    ndjson500 = b.toString();
+    ndjson500 = b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8); // as HTTP delivers it
     TouchpointMix mix = new TouchpointMix(1, 100_000, "jmh", Instant.parse("2026-01-01T00:00:00Z"));
     for (int i = 0; i < 300_000; i++) {
       mixed.add(TouchpointJson.read(mix.next()));
