@@ -115,6 +115,24 @@ public final class Customer {
     }
   }
 
+  /**
+   * Whether this state differs from {@code before} (the same customer, earlier) in the time of
+   * last activity at most: then the engine need not store it again. Attribute values compare by
+   * {@code equals}.
+   */
+  public boolean onlyActivityChangedSince(Customer before) {
+    return id.equals(before.id)
+        && version == before.version
+        && stage.equals(before.stage)
+        && Objects.equals(stageSince, before.stageSince)
+        && orders == before.orders
+        && revenue.equals(before.revenue)
+        && Objects.equals(lastPurchaseAt, before.lastPurchaseAt)
+        && Objects.equals(lastNps, before.lastNps)
+        && complaints == before.complaints
+        && attributes.equals(before.attributes);
+  }
+
   /** Moves to a stage; the caller records the transition. */
   void enter(String newStage, Instant at) {
     this.stage = newStage;

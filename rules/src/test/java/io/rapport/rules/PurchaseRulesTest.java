@@ -132,6 +132,19 @@ class PurchaseRulesTest {
   }
 
   @Test
+  void aVisitChangesOnlyTheLastActivityAndAPurchaseMore() {
+    Customer c = new Customer("c-8");
+    decide(c, purchase("c-8", "20"));
+    Customer before = c.copy();
+    decide(c, new Touchpoint("v-2", "c-8", "web_visit", Instant.parse("2026-06-01T00:00:00Z"), "web", null, null, Map.of()));
+    assertThat(c.onlyActivityChangedSince(before)).isTrue();
+
+    Customer beforePurchase = c.copy();
+    decide(c, purchase("c-8", "5"));
+    assertThat(c.onlyActivityChangedSince(beforePurchase)).isFalse();
+  }
+
+  @Test
   void aRuleThatThrowsGivesAFailedDecisionNotAnException() {
     RuleBook broken =
         RuleBook.compile(

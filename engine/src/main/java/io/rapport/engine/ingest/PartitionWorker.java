@@ -15,6 +15,7 @@ import io.rapport.rules.Touchpoint;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -159,18 +160,23 @@ final class PartitionWorker {
       customerIds.add(p.touchpoint().customerId());
     }
     Map<String, Customer> working = new LinkedHashMap<>();
+    Map<String, Customer> stored = new HashMap<>(); // as they were before this batch
     try {
       Set<String> known = lookUp ? store.knownTouchpoints(batch.stream().map(p -> p.touchpoint().id()).toList()) : Set.of();
       List<String> toLoad = new ArrayList<>();
       for (String id : customerIds) {
         Customer cached = cache.get(id);
         if (cached != null) {
+          stored.put(id, cached);
           working.put(id, cached.copy());
         } else {
           toLoad.add(id);
         }
       }
-      store.customers(toLoad).forEach((id, c) -> working.put(id, c));
+      store.customers(toLoad).forEach((id, c) -> {
+        stored.put(id, c);
+        working.put(id, c.copy());
+      });
       List<Decided> decided = new ArrayList<>(batch.size());
       boolean[] duplicate = new boolean[batch.size()];
       Set<String> seen = new HashSet<>();
@@ -198,19 +204,29 @@ final class PartitionWorker {
         String id = d.touchpoint().customerId();
         changed.putIfAbsent(id, working.get(id));
       }
+      // A customer whose touchpoints changed nothing but the time of last activity keeps its
+      // stored row: the store reads that time back from the touchpoints, which this batch
+      // writes anyway. Most touchpoints are visits and opens, so most rows are left alone.
+      List<Customer> toWrite = new ArrayList<>(changed.size());
+      for (Customer c : changed.values()) {
+        Customer before = stored.get(c.getId());
+        if (before == null || !c.onlyActivityChangedSince(before)) {
+          toWrite.add(c);
+        }
+      }
       Instant now = clock.instant();
       Instant claimUntil = afterActions.claimUntil(now);
-      WriteBatch write = new WriteBatch(decided, List.copyOf(changed.values()), now, repeatedTimers, claimUntil);
+      WriteBatch write = new WriteBatch(decided, toWrite, now, repeatedTimers, claimUntil);
       List<OutboxAction> claimed = List.of();
       if (!write.isEmpty()) {
         long writeStart = System.nanoTime();
         claimed = store.write(write);
         metrics.groupCommit(decided.size(), System.nanoTime() - writeStart);
       }
-      for (Customer c : changed.values()) {
+      for (Customer c : toWrite) {
         c.advanceVersion(); // now equal to the stored version
-        cache.put(c);
       }
+      changed.values().forEach(cache::put);
       return new Written(decided, duplicate, claimed, claimUntil);
     } catch (TouchpointAlreadyStored e) {
       throw e; // nothing was stored and the cache holds stored versions only
