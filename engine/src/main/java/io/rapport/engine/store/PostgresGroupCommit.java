@@ -86,7 +86,7 @@ final class PostgresGroupCommit {
 
   /** Writes the batch; returns its new pending actions, claimed until {@code batch.claimUntil()} if set. */
   static List<OutboxAction> write(Connection c, WriteBatch batch) throws SQLException {
-    String now = batch.receivedAt().toString();
+    String now = IsoText.of(batch.receivedAt());
     copyTouchpoints(c, batch, now);
     Columns created = new Columns(11, batch.customers().size());
     Columns updated = new Columns(11, batch.customers().size());
@@ -94,7 +94,7 @@ final class PostgresGroupCommit {
       (cu.getVersion() == 0 ? created : updated).row(cu.getId(), cu.getStage(), text(cu.getStageSince()),
           String.valueOf(cu.getOrders()), cu.getRevenue().toPlainString(), text(cu.getLastPurchaseAt()),
           text(cu.getLastActivityAt()), cu.getLastNps() == null ? null : String.valueOf(cu.getLastNps()),
-          String.valueOf(cu.getComplaints()), new JsonObject(cu.getAttributes()).encode(),
+          String.valueOf(cu.getComplaints()), json(cu.getAttributes()),
           String.valueOf(cu.getVersion()));
     }
     Columns transitions = new Columns(7, 16);
@@ -102,11 +102,11 @@ final class PostgresGroupCommit {
     Map<String, ActionRequest> actionsByKey = new HashMap<>();
     for (Decided d : batch.decided()) {
       for (Transition t : d.decision().transitions()) {
-        transitions.row(t.customerId(), t.from(), t.to(), t.rule(), t.reason(), t.touchpointId(), t.at().toString());
+        transitions.row(t.customerId(), t.from(), t.to(), t.rule(), t.reason(), t.touchpointId(), IsoText.of(t.at()));
       }
       for (ActionRequest a : d.decision().actions()) {
         actionsByKey.put(a.idempotencyKey(), a);
-        actions.row(a.idempotencyKey(), a.customerId(), a.channel(), a.template(), new JsonObject(a.params()).encode(),
+        actions.row(a.idempotencyKey(), a.customerId(), a.channel(), a.template(), json(a.params()),
             a.rule(), a.touchpointId(), a.suppressedBecause());
       }
     }
@@ -114,7 +114,7 @@ final class PostgresGroupCommit {
     Columns set = new Columns(6, 16);
     timers(batch, gone, set);
 
-    String claimUntil = batch.claimUntil() == null ? null : batch.claimUntil().toString();
+    String claimUntil = IsoText.of(batch.claimUntil());
     Set<String> written = new HashSet<>();
     List<OutboxAction> claimed = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(WRITE)) {
@@ -167,13 +167,13 @@ final class PostgresGroupCommit {
       if (r.cancels()) {
         gone.row(r.customerId(), r.name(), null);
       } else {
-        set.row(r.customerId(), r.name(), r.dueAt().toString(), new JsonObject(r.payload()).encode(), r.rule(),
+        set.row(r.customerId(), r.name(), IsoText.of(r.dueAt()), new JsonObject(r.payload()).encode(), r.rule(),
             r.touchpointId());
       }
     }
     for (Touchpoint t : batch.firedTimers()) {
       if (handled.add(List.of(t.customerId(), t.text("name")))) {
-        gone.row(t.customerId(), t.text("name"), t.occurredAt().toString());
+        gone.row(t.customerId(), t.text("name"), IsoText.of(t.occurredAt()));
       }
     }
   }
@@ -193,7 +193,7 @@ final class PostgresGroupCommit {
       Csv.field(csv, t.customerId()).append(',');
       Csv.field(csv, t.type()).append(',');
       Csv.field(csv, t.channel()).append(',');
-      csv.append(t.occurredAt()).append(',');
+      IsoText.append(csv, t.occurredAt()).append(',');
       if (t.value() != null) {
         csv.append(t.value().toPlainString());
       }
@@ -220,8 +220,13 @@ final class PostgresGroupCommit {
     }
   }
 
+  /** Most customers have no attributes: "{}" without a JSON generator. */
+  private static String json(Map<String, Object> map) {
+    return map.isEmpty() ? "{}" : new JsonObject(map).encode();
+  }
+
   private static String text(Instant i) {
-    return i == null ? null : i.toString();
+    return IsoText.of(i);
   }
 
   /** Text columns filled row by row, bound as one {@code text[]} parameter each. */
