@@ -137,6 +137,7 @@ class PurchaseRulesTest {
     decide(c, purchase("c-8", "20"));
     Customer before = c.copy();
     decide(c, new Touchpoint("v-2", "c-8", "web_visit", Instant.parse("2026-06-01T00:00:00Z"), "web", null, null, Map.of()));
+    assertThat(c.getLastActivityAt()).isEqualTo(Instant.parse("2026-06-01T00:00:00Z")).isNotEqualTo(before.getLastActivityAt());
     assertThat(c.onlyActivityChangedSince(before)).isTrue();
 
     Customer beforePurchase = c.copy();

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -91,9 +90,9 @@ final class PostgresGroupCommit {
     Columns created = new Columns(11, batch.customers().size());
     Columns updated = new Columns(11, batch.customers().size());
     for (Customer cu : batch.customers()) {
-      (cu.getVersion() == 0 ? created : updated).row(cu.getId(), cu.getStage(), text(cu.getStageSince()),
-          String.valueOf(cu.getOrders()), cu.getRevenue().toPlainString(), text(cu.getLastPurchaseAt()),
-          text(cu.getLastActivityAt()), cu.getLastNps() == null ? null : String.valueOf(cu.getLastNps()),
+      (cu.getVersion() == 0 ? created : updated).row(cu.getId(), cu.getStage(), IsoText.of(cu.getStageSince()),
+          String.valueOf(cu.getOrders()), cu.getRevenue().toPlainString(), IsoText.of(cu.getLastPurchaseAt()),
+          IsoText.of(cu.getLastActivityAt()), cu.getLastNps() == null ? null : String.valueOf(cu.getLastNps()),
           String.valueOf(cu.getComplaints()), json(cu.getAttributes()),
           String.valueOf(cu.getVersion()));
     }
@@ -167,7 +166,7 @@ final class PostgresGroupCommit {
       if (r.cancels()) {
         gone.row(r.customerId(), r.name(), null);
       } else {
-        set.row(r.customerId(), r.name(), IsoText.of(r.dueAt()), new JsonObject(r.payload()).encode(), r.rule(),
+        set.row(r.customerId(), r.name(), IsoText.of(r.dueAt()), json(r.payload()), r.rule(),
             r.touchpointId());
       }
     }
@@ -223,10 +222,6 @@ final class PostgresGroupCommit {
   /** Most customers have no attributes: "{}" without a JSON generator. */
   private static String json(Map<String, Object> map) {
     return map.isEmpty() ? "{}" : new JsonObject(map).encode();
-  }
-
-  private static String text(Instant i) {
-    return IsoText.of(i);
   }
 
   /** Text columns filled row by row, bound as one {@code text[]} parameter each. */

@@ -50,7 +50,7 @@ public final class TouchpointBatch {
     }
     Object value;
     try {
-      value = Json.decodeValue(Buffer.buffer(body));
+      value = decode(body, 0, body.length);
     } catch (DecodeException e) {
       throw new RejectedInput(400, "the body is not valid JSON: " + firstLine(e.getMessage()), new JsonArray());
     }
@@ -106,7 +106,7 @@ public final class TouchpointBatch {
       }
       tooMany(++items, maxItems);
       try {
-        Object value = Json.decodeValue(Buffer.buffer(Unpooled.wrappedBuffer(body, from, to - from)));
+        Object value = decode(body, from, to);
         if (value instanceof JsonObject o) {
           out.add(normalise(o, "line", n, problems));
         } else {
@@ -120,6 +120,11 @@ public final class TouchpointBatch {
       throw new RejectedInput(400, "the body has no touchpoints", new JsonArray());
     }
     return checked(out, problems);
+  }
+
+  /** The JSON value in {@code body[from, to)}, read in place. */
+  private static Object decode(byte[] body, int from, int to) {
+    return Json.decodeValue(Buffer.buffer(Unpooled.wrappedBuffer(body, from, to - from)));
   }
 
   private static boolean blank(byte[] b, int from, int to) {
