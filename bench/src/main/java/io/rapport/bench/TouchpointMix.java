@@ -43,30 +43,73 @@ public final class TouchpointMix {
     return Math.max(1, (customers - offset + stride - 1) / stride);
   }
 
+  /** The next touchpoint as JSON. */
   public JsonObject next() {
+    Drawn d = draw();
+    JsonObject t = new JsonObject()
+        .put("id", d.id)
+        .put("customerId", d.customer)
+        .put("occurredAt", d.occurredAt.toString())
+        .put("channel", d.channel)
+        .put("type", d.type);
+    if (d.value != null) {
+      t.put("value", d.value).put("currency", "EUR");
+    }
+    if (d.propertyName != null) {
+      t.put("properties", new JsonObject().put(d.propertyName, d.propertyValue));
+    }
+    return t;
+  }
+
+  /**
+   * Appends the next touchpoint as one NDJSON line, the same touchpoint {@link #next()} gives:
+   * written directly, so that the load clients take less of the machine they share with the server.
+   */
+  public void appendNextLine(StringBuilder b) {
+    Drawn d = draw();
+    b.append("{\"id\":\"").append(d.id).append("\",\"customerId\":\"").append(d.customer)
+        .append("\",\"occurredAt\":\"").append(d.occurredAt).append("\",\"channel\":\"").append(d.channel)
+        .append("\",\"type\":\"").append(d.type).append('"');
+    if (d.value != null) {
+      b.append(",\"value\":").append(d.value).append(",\"currency\":\"EUR\"");
+    }
+    if (d.propertyName != null) {
+      b.append(",\"properties\":{\"").append(d.propertyName).append("\":");
+      if (d.propertyValue instanceof Integer) {
+        b.append(d.propertyValue);
+      } else {
+        b.append('"').append(d.propertyValue).append('"');
+      }
+      b.append('}');
+    }
+    b.append("}\n");
+  }
+
+  /** One touchpoint's values; every string is plain ASCII that needs no JSON escape. */
+  private record Drawn(String id, String customer, Instant occurredAt, String channel, String type, Integer value,
+      String propertyName, Object propertyValue) {}
+
+  private Drawn draw() {
     long n = next++;
     int slots = slots();
     int drawn = random.nextInt(slots);
     String customer = "c-" + (offset + stride * (everyCustomerFirst && n < slots ? (int) n : drawn));
-    JsonObject t = new JsonObject()
-        .put("id", runId + "-" + offset + "-" + n)
-        .put("customerId", customer)
-        .put("occurredAt", start.plusMillis(n).toString())
-        .put("channel", CHANNELS[random.nextInt(CHANNELS.length)]);
+    String id = runId + "-" + offset + "-" + n;
+    Instant occurredAt = start.plusMillis(n);
+    String channel = CHANNELS[random.nextInt(CHANNELS.length)];
     int roll = random.nextInt(100);
     if (roll < 40) {
-      t.put("type", "web_visit").put("properties", new JsonObject().put("page", "/p/" + random.nextInt(500)));
+      return new Drawn(id, customer, occurredAt, channel, "web_visit", null, "page", "/p/" + random.nextInt(500));
     } else if (roll < 65) {
-      t.put("type", "email_open").put("properties", new JsonObject().put("campaign", "nov-" + random.nextInt(5)));
+      return new Drawn(id, customer, occurredAt, channel, "email_open", null, "campaign", "nov-" + random.nextInt(5));
     } else if (roll < 85) {
-      t.put("type", "purchase").put("value", 5 + random.nextInt(200)).put("currency", "EUR");
+      return new Drawn(id, customer, occurredAt, channel, "purchase", 5 + random.nextInt(200), null, null);
     } else if (roll < 92) {
-      t.put("type", "support_ticket").put("properties", new JsonObject().put("topic", "delivery"));
+      return new Drawn(id, customer, occurredAt, channel, "support_ticket", null, "topic", "delivery");
     } else if (roll < 97) {
-      t.put("type", "nps_response").put("properties", new JsonObject().put("score", random.nextInt(11)));
+      return new Drawn(id, customer, occurredAt, channel, "nps_response", null, "score", random.nextInt(11));
     } else {
-      t.put("type", "complaint").put("properties", new JsonObject().put("text", "late parcel"));
+      return new Drawn(id, customer, occurredAt, channel, "complaint", null, "text", "late parcel");
     }
-    return t;
   }
 }

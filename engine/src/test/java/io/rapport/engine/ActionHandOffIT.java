@@ -79,4 +79,33 @@ class ActionHandOffIT {
       assertThat(rs.getLong(2)).isEqualTo(customers);
     }
   }
+
+  @Test
+  void anActionKeyStoredBeforeItsTouchpointKeepsItsActionAndTheRestOfTheBatchCommits() throws Exception {
+    database = TestDatabase.create();
+    webhook = new WebhookReceiver();
+    busy = start(database.url(), "PT60S", "webhook", webhook.url());
+    // an action of evt-kept-0 outlived its touchpoint (say, a purge of old touchpoints)
+    try (Connection c = DriverManager.getConnection(database.url()); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO actions (idempotency_key, customer_id, type, channel, template, payload, rule, touchpoint_id,"
+          + " status, attempts, next_attempt_at, created_at, sent_at) VALUES ('evt-kept-0/0', 'kept-0', 'send', 'email',"
+          + " 'old', '{}', 'an old rule', 'evt-kept-0', 'sent', 1, now(), now(), now())");
+    }
+    Api api = new Api(busy.port());
+    String batch = "[" + purchase("evt-kept-0", "kept-0", 20) + "," + purchase("evt-kept-1", "kept-1", 20) + "]";
+    assertThat(api.postJson(batch).status()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> webhook.deliveries.size() >= 1);
+    Thread.sleep(500); // time enough for the stored one to go out again, were it to
+    assertThat(webhook.deliveries).extracting(WebhookReceiver.Delivery::idempotencyKey).containsExactly("evt-kept-1/0");
+    try (Connection c = DriverManager.getConnection(database.url());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM touchpoints), (SELECT count(*) FROM customers),"
+            + " (SELECT string_agg(idempotency_key || ':' || template || ':' || status, ',' ORDER BY id) FROM actions)")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(2);
+      assertThat(rs.getLong(2)).isEqualTo(2);
+      assertThat(rs.getString(3)).startsWith("evt-kept-0/0:old:sent,evt-kept-1/0:").endsWith(":sent");
+    }
+  }
 }

@@ -174,17 +174,15 @@ public final class JdbcStore implements Store {
   @Override
   public List<OutboxAction> write(WriteBatch batch) {
     OffsetDateTime now = ts(batch.receivedAt());
-    return inTransaction("cannot write " + batch.decided().size() + " touchpoints", c -> {
-      if (dialect == Dialect.POSTGRESQL) {
-        try {
-          return PostgresGroupCommit.write(c, batch);
-        } catch (SQLException e) {
-          if (PostgresGroupCommit.isStoredTouchpoint(e)) {
-            throw new TouchpointAlreadyStored(e.getMessage(), e); // rolled back like any failure
-          }
-          throw e;
-        }
+    String what = "cannot write " + batch.decided().size() + " touchpoints";
+    if (dialect == Dialect.POSTGRESQL) {
+      try {
+        return inTransaction(what, c -> postgresWrite(c, batch, false));
+      } catch (ActionAlreadyStored e) {
+        return inTransaction(what, c -> postgresWrite(c, batch, true));
       }
+    }
+    return inTransaction(what, c -> {
       writeTouchpoints(c, batch, now);
       writeCustomers(c, batch.customers(), now);
       writeTransitions(c, batch, now);
@@ -192,6 +190,29 @@ public final class JdbcStore implements Store {
       writeTimers(c, batch);
       return List.<OutboxAction>of(); // H2: the relay's poll claims them
     });
+  }
+
+  private static List<OutboxAction> postgresWrite(Connection c, WriteBatch batch, boolean toleratingStoredActions)
+      throws SQLException {
+    try {
+      return PostgresGroupCommit.write(c, batch, toleratingStoredActions);
+    } catch (SQLException e) {
+      // both rolled back like any failure
+      if (PostgresGroupCommit.isStoredTouchpoint(e)) {
+        throw new TouchpointAlreadyStored(e.getMessage(), e);
+      }
+      if (PostgresGroupCommit.isStoredAction(e)) {
+        throw new ActionAlreadyStored(e);
+      }
+      throw e;
+    }
+  }
+
+  /** The plain write met an action key already stored: the batch goes again with the tolerant one. */
+  private static final class ActionAlreadyStored extends RuntimeException {
+    ActionAlreadyStored(SQLException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
   }
 
   private void writeTouchpoints(Connection c, WriteBatch batch, OffsetDateTime now) throws SQLException {

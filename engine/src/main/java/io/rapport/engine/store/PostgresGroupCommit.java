@@ -39,7 +39,7 @@ final class PostgresGroupCommit {
   // All clauses see the same snapshot, so none may touch a row another one touches: new and
   // stored customers are apart by version, and Java leaves out of the timer deletions every
   // name that the same batch schedules again.
-  private static final String WRITE =
+  private static final String WRITE_TEMPLATE =
       "WITH new_customers AS (INSERT INTO customers (id, stage, stage_since, orders, revenue, last_purchase_at,"
           + " last_activity_at, last_nps, complaints, attributes, version, created_at, updated_at)"
           + " SELECT id, stage, stage_since::timestamptz, orders::int, revenue::numeric, last_purchase_at::timestamptz,"
@@ -63,7 +63,7 @@ final class PostgresGroupCommit {
           + " suppressed, ?::timestamptz, CASE WHEN suppressed IS NULL THEN ?::timestamptz END"
           + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " AS u(idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, suppressed)"
-          + " ON CONFLICT DO NOTHING RETURNING id, idempotency_key, status),"
+          + " %s RETURNING id, idempotency_key, status),"
           // a fired timer goes only if it is still the one that fired (due_at); a cancel, whatever is pending
           + " gone_timers AS (DELETE FROM timers AS t USING unnest(?::text[], ?::text[], ?::text[])"
           + " AS u(customer_id, name, due_at) WHERE t.customer_id = u.customer_id AND t.name = u.name"
@@ -77,14 +77,25 @@ final class PostgresGroupCommit {
           + " rule = EXCLUDED.rule, touchpoint_id = EXCLUDED.touchpoint_id, claimed_until = NULL)"
           + " SELECT 'customer', id, NULL, NULL FROM updated_customers"
           + " UNION ALL SELECT 'action', id::text, idempotency_key, status FROM new_actions";
+  // An action's key is its touchpoint's id and a sequence, and the COPY of this very batch fails
+  // on a stored touchpoint id: its actions cannot be stored yet. A plain insert skips the
+  // speculative insertion ON CONFLICT costs on every row; the tolerant statement is for a key
+  // stored all the same (an action kept after its touchpoint was deleted).
+  private static final String WRITE = WRITE_TEMPLATE.formatted("");
+  private static final String WRITE_TOLERATING_STORED_ACTIONS = WRITE_TEMPLATE.formatted("ON CONFLICT DO NOTHING");
 
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String TOUCHPOINTS_KEY = "touchpoints_pkey";
+  private static final String ACTIONS_KEY = "actions_idempotency_key_key";
 
   private PostgresGroupCommit() {}
 
-  /** Writes the batch; returns its new pending actions, claimed until {@code batch.claimUntil()} if set. */
-  static List<OutboxAction> write(Connection c, WriteBatch batch) throws SQLException {
+  /**
+   * Writes the batch; returns its new pending actions, claimed until {@code batch.claimUntil()}
+   * if set. Unless {@code toleratingStoredActions}, an action key already stored fails the write
+   * (see {@link #isStoredAction}).
+   */
+  static List<OutboxAction> write(Connection c, WriteBatch batch, boolean toleratingStoredActions) throws SQLException {
     String now = IsoText.of(batch.receivedAt());
     copyTouchpoints(c, batch, now);
     Columns created = new Columns(11, batch.customers().size());
@@ -116,7 +127,7 @@ final class PostgresGroupCommit {
     String claimUntil = IsoText.of(batch.claimUntil());
     Set<String> written = new HashSet<>();
     List<OutboxAction> claimed = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(WRITE)) {
+    try (PreparedStatement ps = c.prepareStatement(toleratingStoredActions ? WRITE_TOLERATING_STORED_ACTIONS : WRITE)) {
       int i = 1;
       ps.setString(i++, now);
       ps.setString(i++, now);
@@ -207,8 +218,17 @@ final class PostgresGroupCommit {
 
   /** Whether the write failed on a touchpoint id that is already stored. */
   static boolean isStoredTouchpoint(SQLException e) {
+    return violates(e, TOUCHPOINTS_KEY);
+  }
+
+  /** Whether the write failed on an action key that is already stored. */
+  static boolean isStoredAction(SQLException e) {
+    return violates(e, ACTIONS_KEY);
+  }
+
+  private static boolean violates(SQLException e, String constraint) {
     return e instanceof PSQLException p && UNIQUE_VIOLATION.equals(p.getSQLState())
-        && p.getServerErrorMessage() != null && TOUCHPOINTS_KEY.equals(p.getServerErrorMessage().getConstraint());
+        && p.getServerErrorMessage() != null && constraint.equals(p.getServerErrorMessage().getConstraint());
   }
 
   private static void copy(Connection c, String sql, StringBuilder csv) throws SQLException {
