@@ -49,6 +49,13 @@ public final class RuleBook {
   /** More firings than this for one touchpoint means rules that never settle. */
   static final int MAX_FIRINGS = 10_000;
 
+  /**
+   * Evaluations before a thread's session is replaced by a fresh one. Drools 10.2 keeps a match
+   * behind in a reused session now and then (about one per eight touchpoints with the default
+   * rules, those that move a stage): a session that lived forever would fill the heap.
+   */
+  static final int EVALUATIONS_PER_SESSION = 10_000;
+
   private final KieBase kieBase;
   private final SortedMap<String, String> files;
   private final List<String> ruleNames;
@@ -184,8 +191,9 @@ public final class RuleBook {
       return Decision.failed(rootMessage(e));
     } finally {
       reusable.target = null;
-      if (!clean) {
-        // A session left mid-way is not reused: the next evaluation on this thread gets a fresh one.
+      // A session left mid-way is not reused, nor one that has served its share: the next
+      // evaluation on this thread gets a fresh one.
+      if (!clean || ++reusable.evaluations >= EVALUATIONS_PER_SESSION) {
         session.dispose();
         sessions.remove();
       }
@@ -200,6 +208,7 @@ public final class RuleBook {
   private final class ReusableSession extends DefaultAgendaEventListener implements Journey {
     final KieSession session = kieBase.newKieSession();
     Recorder target;
+    int evaluations;
 
     ReusableSession() {
       if (usesJourney) {

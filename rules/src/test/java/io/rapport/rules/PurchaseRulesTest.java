@@ -30,6 +30,18 @@ class PurchaseRulesTest {
   }
 
   @Test
+  void aThreadsSessionIsRenewedAfterItsShareAndDecidesAlikeOnTheFreshOne() {
+    RuleBook rules = RuleBook.defaults();
+    for (int i = 0; i < RuleBook.EVALUATIONS_PER_SESSION + 10; i++) {
+      Customer c = new Customer("c-" + i);
+      Decision d = rules.decide(c, purchase(c.getId(), "20"));
+      assertThat(c.getStage()).as("customer %d", i).isEqualTo("NEW_CUSTOMER");
+      assertThat(d.actions()).extracting(ActionRequest::template).as("customer %d", i)
+          .containsExactly("welcome-first-purchase");
+    }
+  }
+
+  @Test
   void firstPurchaseMakesAProspectANewCustomerAndSaysWhy() {
     Customer c = new Customer("c-1");
     Touchpoint t = purchase("c-1", "20");
