@@ -48,7 +48,8 @@ public final class Settings {
       new Setting<>("ingest.max-body-bytes", "16777216", "Largest request body in bytes; larger is 413.", false,
           v -> (long) range(Long.parseLong(v), 1024, Integer.MAX_VALUE));
   public static final Setting<Integer> CACHE_CUSTOMERS =
-      integer("cache.customers", "100000", 0, 100_000_000, "Customers kept in memory across all partitions (least recently used leave first).");
+      integer("cache.customers", "1000000", 0, 100_000_000,
+          "Customers kept in memory across all partitions, about 250 bytes of heap each (least recently used leave first).");
   public static final Setting<String> DROP_DIR =
       text("drop.dir", "", "Folder watched for .ndjson touchpoint files; empty means data.dir/inbox. Set to 'off' to disable.");
   public static final Setting<String> ROUTES_DIR =
