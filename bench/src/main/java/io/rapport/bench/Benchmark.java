@@ -182,6 +182,11 @@ public final class Benchmark implements Callable<Integer> {
           .put("replay", replay == null ? null : Math.round(replay))
           .put("actions_backlog", backlog)
           .put("drain_s", round(drainSeconds))
+          // the work a touchpoint brings besides itself: a young population moves stages and gets mail more often
+          .put("rows_per_touchpoint", new JsonObject()
+              .put("customers", perTouchpoint(check.customers.size(), check))
+              .put("transitions", perTouchpoint(check.transitions.size(), check))
+              .put("actions", perTouchpoint(check.actions.size(), check)))
           .put("consistent", check.consistent)
           .put("accepted", check.stored)
           .put("customers", customers)
@@ -226,6 +231,10 @@ public final class Benchmark implements Callable<Integer> {
 
   private int latencyBatch() {
     return latencyBatch == null ? batch : latencyBatch;
+  }
+
+  private static double perTouchpoint(long rows, ConsistencyCheck check) {
+    return Math.round(1000.0 * rows / Math.max(1, check.touchpoints.size())) / 1000.0;
   }
 
   private static double round(double v) {
