@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,13 +42,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.postgresql.PGConnection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Measures Rapport against its own limits in one run: HTTP throughput on PostgreSQL, latency at
@@ -102,6 +110,9 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--raw-streams", description = "Connections that COPY at once for raw_pg (default: one per core, ${DEFAULT-VALUE}).")
   int rawStreams = Runtime.getRuntime().availableProcessors();
 
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--keep", description = "Keep the benchmark database.")
   boolean keep;
 
@@ -117,6 +128,9 @@ public final class Benchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (rawStreams < 1) {
+      throw new ParameterException(spec.commandLine(), "--raw-streams must be at least 1, not " + rawStreams);
+    }
     JsonObject result = new JsonObject();
     double rawRules = rawRules();
     Double replay = cdnowReplay();
@@ -451,7 +465,7 @@ public final class Benchmark implements Callable<Integer> {
         "COPY raw_actions (idempotency_key, customer_id, type, channel, template, payload, rule, touchpoint_id, status,"
             + " attempts, next_attempt_at, created_at)");
     List<Connection> connections = new ArrayList<>();
-    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(streams);
+    ExecutorService threads = Executors.newFixedThreadPool(streams);
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
       for (String table : TABLES) {
         st.execute("CREATE TABLE raw_" + table + " (LIKE " + table + " INCLUDING ALL)");
@@ -463,7 +477,7 @@ public final class Benchmark implements Callable<Integer> {
       }
       st.execute("CHECKPOINT");
       long t0 = System.nanoTime();
-      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (int k = 0; k < streams; k++) {
         Connection stream = connections.get(k);
         List<byte[]> share = shares.get(k);
@@ -493,12 +507,12 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   /** Every {@code streams}-th row from row {@code k}, as CSV in UTF-8. */
-  private static <T> byte[] share(List<T> rows, int k, int streams, java.util.function.BiConsumer<StringBuilder, T> row) {
+  private static <T> byte[] share(List<T> rows, int k, int streams, BiConsumer<StringBuilder, T> row) {
     StringBuilder b = new StringBuilder();
     for (int i = k; i < rows.size(); i += streams) {
       row.accept(b, rows.get(i));
     }
-    return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static void touchpointRow(StringBuilder b, Touchpoint t, String now) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
@@ -62,6 +63,7 @@ public final class RuleBook {
   private final boolean usesJourney;
   private final List<RuleProblem> warnings;
   private final ThreadLocal<ReusableSession> sessions = ThreadLocal.withInitial(ReusableSession::new);
+  private final AtomicInteger sessionsOpened = new AtomicInteger();
 
   private RuleBook(
       KieBase kieBase, SortedMap<String, String> files, List<RuleProblem> warnings) {
@@ -200,6 +202,11 @@ public final class RuleBook {
     }
   }
 
+  /** Sessions this rule book has opened so far, on all threads. */
+  int sessionsOpened() {
+    return sessionsOpened.get();
+  }
+
   /**
    * One session per thread, reused: facts are deleted after each evaluation, which leaves the
    * session empty again at a fraction of the cost of a new one. The journey global and the
@@ -211,6 +218,7 @@ public final class RuleBook {
     int evaluations;
 
     ReusableSession() {
+      sessionsOpened.incrementAndGet();
       if (usesJourney) {
         session.setGlobal(JOURNEY_GLOBAL, this);
       }

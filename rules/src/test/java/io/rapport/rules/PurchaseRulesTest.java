@@ -38,6 +38,8 @@ class PurchaseRulesTest {
       assertThat(c.getStage()).as("customer %d", i).isEqualTo("NEW_CUSTOMER");
       assertThat(d.actions()).extracting(ActionRequest::template).as("customer %d", i)
           .containsExactly("welcome-first-purchase");
+      assertThat(rules.sessionsOpened()).as("sessions after %d evaluations", i + 1)
+          .isEqualTo(i < RuleBook.EVALUATIONS_PER_SESSION ? 1 : 2);
     }
   }
 

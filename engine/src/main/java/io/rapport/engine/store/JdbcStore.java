@@ -173,7 +173,6 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<OutboxAction> write(WriteBatch batch) {
-    OffsetDateTime now = ts(batch.receivedAt());
     String what = "cannot write " + batch.decided().size() + " touchpoints";
     if (dialect == Dialect.POSTGRESQL) {
       try {
@@ -182,6 +181,7 @@ public final class JdbcStore implements Store {
         return inTransaction(what, c -> postgresWrite(c, batch, true));
       }
     }
+    OffsetDateTime now = ts(batch.receivedAt());
     return inTransaction(what, c -> {
       writeTouchpoints(c, batch, now);
       writeCustomers(c, batch.customers(), now);
