@@ -1,7 +1,5 @@
 package io.rapport.bench;
 
-import io.rapport.engine.Server;
-import io.rapport.engine.config.Settings;
 import io.rapport.engine.ingest.TouchpointJson;
 import io.rapport.rules.ActionRequest;
 import io.rapport.rules.Customer;
@@ -19,7 +17,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,7 +85,7 @@ public final class Benchmark implements Callable<Integer> {
       description = "Least load before measuring (default ${DEFAULT-VALUE}); the warm-up goes on while the JIT compiler is busy.")
   int warmup;
 
-  @Option(names = "--warmup-max-seconds", defaultValue = "240",
+  @Option(names = "--warmup-max-seconds", defaultValue = "600",
       description = "Longest warm-up, even if the JIT compiler is still busy (default ${DEFAULT-VALUE}).")
   int warmupMax;
 
@@ -112,6 +109,10 @@ public final class Benchmark implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @Option(names = "--server-java-options", defaultValue = "-Xmx1g -XX:MaxGCPauseMillis=20",
+      description = "Options of the server's JVM (default ${DEFAULT-VALUE}, as deploy/systemd runs it).")
+  String serverJavaOptions;
 
   @Option(names = "--keep", description = "Keep the benchmark database.")
   boolean keep;
@@ -144,15 +145,13 @@ public final class Benchmark implements Callable<Integer> {
     Path dataDir = Files.createTempDirectory("rapport-bench");
     try {
       Map<String, String> settings = new HashMap<>();
-      settings.put("http.port", "0");
       settings.put("data.dir", dataDir.toString());
-      ActionLog.toFile(dataDir.resolve("actions.log"));
       settings.put("db.url", benchUrl);
       settings.put("ingest.partitions", String.valueOf(partitions));
       settings.put("db.pool-size", String.valueOf(partitions + 6));
       settings.put("drop.dir", "off");
       settings.putAll(serverSettings);
-      Server server = Server.start(Settings.of(settings));
+      ServerProcess server = ServerProcess.start(settings, List.of(serverJavaOptions.trim().split("\\s+")), dataDir);
       Load load = new Load(server.port());
       Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
@@ -164,7 +163,7 @@ public final class Benchmark implements Callable<Integer> {
       double jitShare;
       long heapMb;
       try {
-        Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax));
+        Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax), server.compiler());
         throughput = load.closedLoop(full, warm, seconds);
         warmupSeconds = warm.seconds();
         jitShare = warm.compilingShareSinceEnd();
@@ -175,8 +174,7 @@ public final class Benchmark implements Callable<Integer> {
         // the latency run's touchpoints come after the full load's, customer by customer
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
-        // the server's heap, loaded, before the checks below fill this JVM with their own copies
-        heapMb = heapUsedMb();
+        heapMb = server.heapUsedMb();
       } finally {
         load.close();
         server.close();
@@ -213,7 +211,7 @@ public final class Benchmark implements Callable<Integer> {
       return check.consistent ? 0 : 1;
     } finally {
       if (keep) {
-        System.err.println("kept: database " + db + ", server data and the log of actions in " + dataDir);
+        System.err.println("kept: database " + db + ", server data, settings and log (with its actions) in " + dataDir);
       } else {
         try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
           files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -253,11 +251,6 @@ public final class Benchmark implements Callable<Integer> {
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
-  }
-
-  private static long heapUsedMb() {
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
   }
 
   /**

@@ -1,31 +1,44 @@
 package io.rapport.bench;
 
 import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 
 /**
  * Decides when a load has warmed the server up: after a least time, once the JIT compiler has
  * gone quiet. On two cores the compiler takes most of a core for a minute or more of load (Drools,
  * Camel, Vert.x, Jackson and the driver are a lot of code), so a fixed short warm-up measured the
- * compiler as much as the server.
+ * compiler as much as the server. Quiet means quiet for a while: C2 works through its queue in
+ * bursts (one method can take seconds), and a single quiet moment was often followed by more
+ * than a core of compiling through the measured window.
  */
 final class Warmup {
-  /** The compiler counts as quiet below this share of one core over a window. */
+  /** The compiler counts as quiet below this share of one core over the last {@link #SPAN}. */
   static final double QUIET = 0.10;
-  private static final Duration WINDOW = Duration.ofSeconds(5);
+  static final Duration SPAN = Duration.ofSeconds(30);
+  static final Duration WINDOW = Duration.ofSeconds(5);
 
   private final Duration least;
   private final Duration most;
-  private final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+  private final CompilationMXBean compiler;
+  private final Duration window;
+  private final Duration span;
   private long started;
   private long ended;
   private long compilingAtEnd;
 
-  Warmup(Duration least, Duration most) {
+  /** {@code compiler} is the server JVM's. */
+  Warmup(Duration least, Duration most, CompilationMXBean compiler) {
+    this(least, most, compiler, WINDOW, SPAN);
+  }
+
+  Warmup(Duration least, Duration most, CompilationMXBean compiler, Duration window, Duration span) {
     this.least = least;
+    this.compiler = compiler;
     this.most = most.compareTo(least) < 0 ? least : most;
+    this.window = window;
+    this.span = span;
   }
 
   /**
@@ -36,16 +49,23 @@ final class Warmup {
     started = System.nanoTime();
     Thread.sleep(least.toMillis());
     long deadline = started + most.toNanos();
+    // compiling time and clock at the end of each window, the oldest first, spanning the span at most
+    ArrayDeque<long[]> windows = new ArrayDeque<>();
+    windows.add(new long[] {compilingMillis(), System.nanoTime()});
     while (true) {
-      long t0 = System.nanoTime();
-      long c0 = compilingMillis();
-      Thread.sleep(WINDOW.toMillis());
+      Thread.sleep(window.toMillis());
       long t1 = System.nanoTime();
-      double share = (compilingMillis() - c0) * 1e6 / (t1 - t0);
-      if ((share < QUIET && ready.getAsBoolean()) || t1 >= deadline) {
+      windows.add(new long[] {compilingMillis(), t1});
+      long[] first = windows.peekFirst();
+      boolean spanned = t1 - first[1] >= span.toNanos();
+      double share = (windows.peekLast()[0] - first[0]) * 1e6 / (t1 - first[1]);
+      if ((spanned && share < QUIET && ready.getAsBoolean()) || t1 >= deadline) {
         ended = t1;
-        compilingAtEnd = compilingMillis();
+        compilingAtEnd = windows.peekLast()[0];
         return ended;
+      }
+      if (spanned) {
+        windows.removeFirst();
       }
     }
   }

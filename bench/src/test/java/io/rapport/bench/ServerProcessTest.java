@@ -1,0 +1,51 @@
+package io.rapport.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerProcessTest {
+  @TempDir Path dir;
+
+  @Test
+  void theServerUnderTestRunsInAJvmOfItsOwnTakesTouchpointsAndReportsItsOwnHeap() throws Exception {
+    ServerProcess server = ServerProcess.start(Map.of("data.dir", dir.toString(), "drop.dir", "off"), List.of("-Xmx256m"), dir);
+    try {
+      assertThat(server.pid()).isNotEqualTo(ProcessHandle.current().pid());
+      HttpResponse<String> accepted = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/touchpoints"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"id\":\"t-1\",\"customerId\":\"c-1\",\"type\":\"purchase\",\"occurredAt\":\"2026-11-01T10:00:00Z\","
+                      + "\"value\":20,\"currency\":\"EUR\"}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(accepted.statusCode()).isEqualTo(202);
+      // the child's -Xmx, not this JVM's, bounds the figure
+      assertThat(server.heapUsedMb()).isBetween(1L, 256L);
+      assertThat(server.compiler().getTotalCompilationTime()).isPositive();
+    } finally {
+      server.close();
+    }
+    assertThat(ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(Files.readString(dir.resolve("server.log"))).contains("Rapport listening on port " + server.port());
+  }
+
+  @Test
+  void aServerThatCannotStartIsReportedWithItsLog() {
+    assertThatThrownBy(() -> ServerProcess.start(Map.of("data.dir", dir.toString(), "ingest.partitions", "0"), List.of(), dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exited with 2")
+        .hasMessageContaining(dir.resolve("server.log").toString());
+  }
+}
