@@ -151,7 +151,8 @@ public final class Benchmark implements Callable<Integer> {
       settings.put("db.pool-size", String.valueOf(partitions + 6));
       settings.put("drop.dir", "off");
       settings.putAll(serverSettings);
-      ServerProcess server = ServerProcess.start(settings, List.of(serverJavaOptions.trim().split("\\s+")), dataDir);
+      ServerProcess server = ServerProcess.start(settings,
+          Arrays.stream(serverJavaOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), dataDir);
       Load load = new Load(server.port());
       Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
