@@ -99,9 +99,14 @@ final class ServerProcess implements AutoCloseable {
     return ManagementFactory.newPlatformMXBeanProxy(beans, ManagementFactory.COMPILATION_MXBEAN_NAME, CompilationMXBean.class);
   }
 
+  /** The server JVM's memory. */
+  MemoryMXBean memory() throws IOException {
+    return ManagementFactory.newPlatformMXBeanProxy(beans, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+  }
+
   /** The server's heap in use after a full collection, in MiB. */
   long heapUsedMb() throws IOException {
-    MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(beans, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+    MemoryMXBean memory = memory();
     memory.gc();
     return memory.getHeapMemoryUsage().getUsed() / (1024 * 1024);
   }

@@ -49,26 +49,29 @@ final class Warmup {
     started = System.nanoTime();
     Thread.sleep(least.toMillis());
     long deadline = started + most.toNanos();
-    // compiling time and clock at the end of each window, the oldest first, spanning the span at most
-    ArrayDeque<long[]> windows = new ArrayDeque<>();
-    windows.add(new long[] {compilingMillis(), System.nanoTime()});
+    // the readings at the end of each window, the oldest first, spanning the span at most
+    ArrayDeque<Reading> readings = new ArrayDeque<>();
+    readings.add(new Reading(compilingMillis(), System.nanoTime()));
     while (true) {
       Thread.sleep(window.toMillis());
-      long t1 = System.nanoTime();
-      windows.add(new long[] {compilingMillis(), t1});
-      long[] first = windows.peekFirst();
-      boolean spanned = t1 - first[1] >= span.toNanos();
-      double share = (windows.peekLast()[0] - first[0]) * 1e6 / (t1 - first[1]);
-      if ((spanned && share < QUIET && ready.getAsBoolean()) || t1 >= deadline) {
-        ended = t1;
-        compilingAtEnd = windows.peekLast()[0];
+      Reading now = new Reading(compilingMillis(), System.nanoTime());
+      readings.add(now);
+      Reading first = readings.peekFirst();
+      boolean spanned = now.nanos - first.nanos >= span.toNanos();
+      double share = (now.compilingMillis - first.compilingMillis) * 1e6 / (now.nanos - first.nanos);
+      if ((spanned && share < QUIET && ready.getAsBoolean()) || now.nanos >= deadline) {
+        ended = now.nanos;
+        compilingAtEnd = now.compilingMillis;
         return ended;
       }
       if (spanned) {
-        windows.removeFirst();
+        readings.removeFirst();
       }
     }
   }
+
+  /** The compiler's total time so far, and when it was read. */
+  private record Reading(long compilingMillis, long nanos) {}
 
   double seconds() {
     return (ended - started) / 1e9;

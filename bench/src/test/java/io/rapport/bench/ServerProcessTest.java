@@ -31,7 +31,9 @@ class ServerProcessTest {
               .build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(accepted.statusCode()).isEqualTo(202);
-      // the child's -Xmx, not this JVM's, bounds the figure
+      // the figures are the child's: its heap is bounded by its own -Xmx, not this JVM's
+      assertThat(server.memory().getHeapMemoryUsage().getMax()).isLessThanOrEqualTo(256L * 1024 * 1024)
+          .isNotEqualTo(Runtime.getRuntime().maxMemory());
       assertThat(server.heapUsedMb()).isBetween(1L, 256L);
       assertThat(server.compiler().getTotalCompilationTime()).isPositive();
     } finally {
