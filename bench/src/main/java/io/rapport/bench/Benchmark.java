@@ -163,9 +163,12 @@ public final class Benchmark implements Callable<Integer> {
       double warmupSeconds;
       double jitShare;
       long heapMb;
+      JsonObject fullInside;
+      JsonObject halfInside;
       try {
         Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax), server.compiler());
         throughput = load.closedLoop(full, warm, seconds);
+        fullInside = inside(load.measured);
         warmupSeconds = warm.seconds();
         jitShare = warm.compilingShareSinceEnd();
         // Latency is measured in a steady state at half load, not while the server still sends
@@ -175,6 +178,7 @@ public final class Benchmark implements Callable<Integer> {
         // the latency run's touchpoints come after the full load's, customer by customer
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
+        halfInside = inside(load.measured);
         heapMb = server.heapUsedMb();
       } finally {
         load.close();
@@ -207,7 +211,8 @@ public final class Benchmark implements Callable<Integer> {
           .put("seconds", seconds)
           .put("warmup_s", Math.round(warmupSeconds))
           .put("jit_share", round(jitShare))
-          .put("heap_used_mb", heapMb);
+          .put("heap_used_mb", heapMb)
+          .put("inside_server", new JsonObject().put("full_load", fullInside).put("half_load", halfInside));
       System.out.println(result.encode());
       return check.consistent ? 0 : 1;
     } finally {
@@ -240,6 +245,27 @@ public final class Benchmark implements Callable<Integer> {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /**
+   * Where a measured window's time went inside the server, from its own meters: a request's whole
+   * time in the HTTP server (mean), the time from a touchpoint's arrival at its partition's queue
+   * to its commit, and a group commit's write and size. Quantiles are bucket bounds.
+   */
+  private static JsonObject inside(ServerMeters m) {
+    return new JsonObject()
+        .put("http_mean_ms", measuredOrNull(1000 * m.mean("vertx_http_server_response_time_seconds", "method=\"POST\"", "code=\"202\"")))
+        .put("queue_to_commit_p50_ms", measuredOrNull(1000 * m.quantile("rapport_ingest_lag_seconds", 0.5)))
+        .put("queue_to_commit_p99_ms", measuredOrNull(1000 * m.quantile("rapport_ingest_lag_seconds", 0.99)))
+        .put("commit_mean_ms", measuredOrNull(1000 * m.mean("rapport_group_commit_seconds")))
+        .put("commit_p99_ms", measuredOrNull(1000 * m.quantile("rapport_group_commit_seconds", 0.99)))
+        .put("commit_touchpoints_mean", measuredOrNull(m.mean("rapport_group_commit_touchpoints")))
+        .put("decision_mean_us", measuredOrNull(1e6 * m.mean("rapport_decision_seconds")));
+  }
+
+  /** A figure the server may not have: null rather than a made-up zero. */
+  private static Double measuredOrNull(double v) {
+    return Double.isFinite(v) ? round(v) : null;
   }
 
   private int latencyBatch() {
@@ -546,8 +572,12 @@ public final class Benchmark implements Callable<Integer> {
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient http;
     private final RequestOptions post;
+    private final int port;
+    /** The server's meters over the last measured window. */
+    private ServerMeters measured;
 
     Load(int port) {
+      this.port = port;
       http = vertx.createHttpClient(
           new HttpClientOptions().setMaxPoolSize(Math.max(concurrency, latencyClients)).setKeepAlive(true));
       post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/touchpoints")
@@ -598,7 +628,9 @@ public final class Benchmark implements Callable<Integer> {
       long begin = warm.awaitEnd(clients::everyCustomerTouched);
       endAt.set(begin + TimeUnit.SECONDS.toNanos(measuredSeconds));
       beginAt.set(begin);
+      ServerMeters before = ServerMeters.read(port);
       CompletableFuture.allOf(done).get();
+      measured = ServerMeters.read(port).since(before);
       return counted.get() / (double) measuredSeconds;
     }
 
@@ -606,6 +638,7 @@ public final class Benchmark implements Callable<Integer> {
     double[] openLoop(Clients clients, double touchpointsPerSecond, int measuredSeconds) throws Exception {
       double requestsPerSecond = touchpointsPerSecond / latencyBatch();
       long intervalNanos = (long) (1e9 / requestsPerSecond);
+      ServerMeters before = ServerMeters.read(port);
       long t0 = System.nanoTime();
       long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
       ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
@@ -631,6 +664,7 @@ public final class Benchmark implements Callable<Integer> {
       for (ArrayDequeQueue q : queues) {
         q.drained().get(60, TimeUnit.SECONDS);
       }
+      measured = ServerMeters.read(port).since(before);
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       if (sorted.length == 0) {
         return new double[] {Double.NaN, Double.NaN};

@@ -31,6 +31,12 @@ class ServerProcessTest {
               .build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(accepted.statusCode()).isEqualTo(202);
+      // the bench's view inside the server reads these meters by name
+      ServerMeters meters = ServerMeters.read(server.port());
+      assertThat(meters.mean("vertx_http_server_response_time_seconds", "method=\"POST\"", "code=\"202\"")).isPositive();
+      assertThat(meters.quantile("rapport_ingest_lag_seconds", 0.5)).isPositive().isFinite();
+      assertThat(meters.mean("rapport_group_commit_touchpoints")).isEqualTo(1.0);
+      assertThat(meters.mean("rapport_decision_seconds")).isPositive();
       // the figures are the child's: its heap is bounded by its own -Xmx, not this JVM's
       assertThat(server.memory().getHeapMemoryUsage().getMax()).isLessThanOrEqualTo(256L * 1024 * 1024)
           .isNotEqualTo(Runtime.getRuntime().maxMemory());
