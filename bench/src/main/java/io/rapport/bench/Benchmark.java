@@ -153,7 +153,7 @@ public final class Benchmark implements Callable<Integer> {
       settings.putAll(serverSettings);
       ServerProcess server = ServerProcess.start(settings,
           Arrays.stream(serverJavaOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), dataDir);
-      Load load = new Load(server.port());
+      Load load = new Load(server.port(), server.pid());
       Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
       double throughput;
@@ -168,7 +168,7 @@ public final class Benchmark implements Callable<Integer> {
       try {
         Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax), server.compiler());
         throughput = load.closedLoop(full, warm, seconds);
-        fullInside = inside(load.measured);
+        fullInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint);
         warmupSeconds = warm.seconds();
         jitShare = warm.compilingShareSinceEnd();
         // Latency is measured in a steady state at half load, not while the server still sends
@@ -178,21 +178,23 @@ public final class Benchmark implements Callable<Integer> {
         // the latency run's touchpoints come after the full load's, customer by customer
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
-        halfInside = inside(load.measured);
+        halfInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint);
         heapMb = server.heapUsedMb();
       } finally {
         load.close();
         server.close();
       }
       ConsistencyCheck check = consistency(benchUrl, List.of(full, half));
-      double rawPgOneStream = rawPg(benchUrl, check, 1);
-      double rawPg = rawPg(benchUrl, check, rawStreams);
+      double rawPgOneStream = rawPg(benchUrl, check, 1).rate();
+      RawPg raw = rawPg(benchUrl, check, rawStreams);
+      double rawPg = raw.rate();
       result.put("throughput", Math.round(throughput))
           .put("p50_ms", round(latency[0]))
           .put("p99_ms", round(latency[1]))
           .put("raw_pg", Math.round(rawPg))
           .put("raw_pg_streams", rawStreams)
           .put("raw_pg_one_stream", Math.round(rawPgOneStream))
+          .put("raw_pg_cpu_us_per_touchpoint", raw.postgresMicros())
           .put("raw_rules", Math.round(rawRules))
           .put("ratio_pg", round(throughput / rawPg))
           .put("ratio_rules", round(throughput / rawRules))
@@ -261,6 +263,10 @@ public final class Benchmark implements Callable<Integer> {
         .put("commit_p99_ms", measuredOrNull(1000 * m.quantile("rapport_group_commit_seconds", 0.99)))
         .put("commit_touchpoints_mean", measuredOrNull(m.mean("rapport_group_commit_touchpoints")))
         .put("decision_mean_us", measuredOrNull(1e6 * m.mean("rapport_decision_seconds")));
+  }
+
+  private static Double microsPer(long nanos, long touchpoints) {
+    return touchpoints == 0 ? null : round(nanos / 1000.0 / touchpoints);
   }
 
   /** A figure the server may not have: null rather than a made-up zero. */
@@ -468,7 +474,9 @@ public final class Benchmark implements Callable<Integer> {
    * transaction: touchpoints per second. The CSV text is made before the clock starts and every
    * measurement starts after a checkpoint: this is the storage's limit, not the client's.
    */
-  private double rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
+  private record RawPg(double rate, Double postgresMicros) {}
+
+  private RawPg rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
     String now = Instant.now().toString();
     List<List<byte[]>> shares = new ArrayList<>();
     for (int k = 0; k < streams; k++) {
@@ -496,6 +504,7 @@ public final class Benchmark implements Callable<Integer> {
         connections.add(stream);
       }
       st.execute("CHECKPOINT");
+      long cpu0 = CpuUse.postgresNow();
       long t0 = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int k = 0; k < streams; k++) {
@@ -514,10 +523,11 @@ public final class Benchmark implements Callable<Integer> {
         f.get();
       }
       double rate = rows.touchpoints.size() / ((System.nanoTime() - t0) / 1e9);
+      Double cpu = microsPer(CpuUse.postgresNow() - cpu0, rows.touchpoints.size());
       for (String table : TABLES) {
         st.execute("DROP TABLE raw_" + table);
       }
-      return rate;
+      return new RawPg(rate, cpu);
     } finally {
       threads.shutdownNow();
       for (Connection stream : connections) {
@@ -573,11 +583,15 @@ public final class Benchmark implements Callable<Integer> {
     private final HttpClient http;
     private final RequestOptions post;
     private final int port;
+    private final long serverPid;
     /** The server's meters over the last measured window. */
     private ServerMeters measured;
+    /** CPU microseconds per touchpoint of the server, the load and PostgreSQL over the last measured window. */
+    private JsonObject cpuPerTouchpoint;
 
-    Load(int port) {
+    Load(int port, long serverPid) {
       this.port = port;
+      this.serverPid = serverPid;
       http = vertx.createHttpClient(
           new HttpClientOptions().setMaxPoolSize(Math.max(concurrency, latencyClients)).setKeepAlive(true));
       post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/touchpoints")
@@ -628,9 +642,9 @@ public final class Benchmark implements Callable<Integer> {
       long begin = warm.awaitEnd(clients::everyCustomerTouched);
       endAt.set(begin + TimeUnit.SECONDS.toNanos(measuredSeconds));
       beginAt.set(begin);
-      ServerMeters before = ServerMeters.read(port);
+      Window window = new Window();
       CompletableFuture.allOf(done).get();
-      measured = ServerMeters.read(port).since(before);
+      window.end(counted.get());
       return counted.get() / (double) measuredSeconds;
     }
 
@@ -638,7 +652,7 @@ public final class Benchmark implements Callable<Integer> {
     double[] openLoop(Clients clients, double touchpointsPerSecond, int measuredSeconds) throws Exception {
       double requestsPerSecond = touchpointsPerSecond / latencyBatch();
       long intervalNanos = (long) (1e9 / requestsPerSecond);
-      ServerMeters before = ServerMeters.read(port);
+      Window window = new Window();
       long t0 = System.nanoTime();
       long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
       ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
@@ -664,7 +678,7 @@ public final class Benchmark implements Callable<Integer> {
       for (ArrayDequeQueue q : queues) {
         q.drained().get(60, TimeUnit.SECONDS);
       }
-      measured = ServerMeters.read(port).since(before);
+      window.end((long) latencies.size() * latencyBatch());
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       if (sorted.length == 0) {
         return new double[] {Double.NaN, Double.NaN};
@@ -709,6 +723,23 @@ public final class Benchmark implements Callable<Integer> {
 
       synchronized CompletableFuture<Void> drained() {
         return idle;
+      }
+    }
+
+    /** The server's meters and everyone's CPU from now until {@link #end}. */
+    private final class Window {
+      private final ServerMeters meters = ServerMeters.read(port);
+      private final CpuUse cpu = CpuUse.read(serverPid);
+
+      Window() throws Exception {}
+
+      void end(long touchpoints) throws Exception {
+        CpuUse used = CpuUse.read(serverPid).since(cpu);
+        measured = ServerMeters.read(port).since(meters);
+        cpuPerTouchpoint = new JsonObject()
+            .put("server", microsPer(used.serverNanos(), touchpoints))
+            .put("load", microsPer(used.loadNanos(), touchpoints))
+            .put("postgres", microsPer(used.postgresNanos(), touchpoints));
       }
     }
 
