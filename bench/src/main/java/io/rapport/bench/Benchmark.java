@@ -153,7 +153,7 @@ public final class Benchmark implements Callable<Integer> {
       settings.putAll(serverSettings);
       ServerProcess server = ServerProcess.start(settings,
           Arrays.stream(serverJavaOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), dataDir);
-      Load load = new Load(server.port(), server.pid());
+      Load load = new Load(server.port(), server.pid(), benchUrl);
       Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
       double throughput;
@@ -168,7 +168,8 @@ public final class Benchmark implements Callable<Integer> {
       try {
         Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax), server.compiler());
         throughput = load.closedLoop(full, warm, seconds);
-        fullInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint);
+        fullInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint)
+            .put("wal_bytes_per_touchpoint", load.walPerTouchpoint);
         warmupSeconds = warm.seconds();
         jitShare = warm.compilingShareSinceEnd();
         // Latency is measured in a steady state at half load, not while the server still sends
@@ -178,7 +179,8 @@ public final class Benchmark implements Callable<Integer> {
         // the latency run's touchpoints come after the full load's, customer by customer
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
-        halfInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint);
+        halfInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint)
+            .put("wal_bytes_per_touchpoint", load.walPerTouchpoint);
         heapMb = server.heapUsedMb();
       } finally {
         load.close();
@@ -195,6 +197,7 @@ public final class Benchmark implements Callable<Integer> {
           .put("raw_pg_streams", rawStreams)
           .put("raw_pg_one_stream", Math.round(rawPgOneStream))
           .put("raw_pg_cpu_us_per_touchpoint", raw.postgresMicros())
+          .put("raw_pg_wal_bytes_per_touchpoint", raw.walBytes())
           .put("raw_rules", Math.round(rawRules))
           .put("ratio_pg", round(throughput / rawPg))
           .put("ratio_rules", round(throughput / rawRules))
@@ -474,7 +477,7 @@ public final class Benchmark implements Callable<Integer> {
    * transaction: touchpoints per second. The CSV text is made before the clock starts and every
    * measurement starts after a checkpoint: this is the storage's limit, not the client's.
    */
-  private record RawPg(double rate, Double postgresMicros) {}
+  private record RawPg(double rate, Double postgresMicros, long walBytes) {}
 
   private RawPg rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
     String now = Instant.now().toString();
@@ -505,6 +508,7 @@ public final class Benchmark implements Callable<Integer> {
       }
       st.execute("CHECKPOINT");
       long cpu0 = CpuUse.postgresNow();
+      WalUse wal0 = WalUse.read(st);
       long t0 = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int k = 0; k < streams; k++) {
@@ -524,10 +528,11 @@ public final class Benchmark implements Callable<Integer> {
       }
       double rate = rows.touchpoints.size() / ((System.nanoTime() - t0) / 1e9);
       Double cpu = microsPer(CpuUse.postgresNow() - cpu0, rows.touchpoints.size());
+      long wal = WalUse.bytesBetween(st, wal0, WalUse.read(st)) / Math.max(1, rows.touchpoints.size());
       for (String table : TABLES) {
         st.execute("DROP TABLE raw_" + table);
       }
-      return new RawPg(rate, cpu);
+      return new RawPg(rate, cpu, wal);
     } finally {
       threads.shutdownNow();
       for (Connection stream : connections) {
@@ -588,10 +593,14 @@ public final class Benchmark implements Callable<Integer> {
     private ServerMeters measured;
     /** CPU microseconds per touchpoint of the server, the load and PostgreSQL over the last measured window. */
     private JsonObject cpuPerTouchpoint;
+    /** WAL bytes per touchpoint over the last measured window. */
+    private Long walPerTouchpoint;
+    private final String dbUrl;
 
-    Load(int port, long serverPid) {
+    Load(int port, long serverPid, String dbUrl) {
       this.port = port;
       this.serverPid = serverPid;
+      this.dbUrl = dbUrl;
       http = vertx.createHttpClient(
           new HttpClientOptions().setMaxPoolSize(Math.max(concurrency, latencyClients)).setKeepAlive(true));
       post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/touchpoints")
@@ -730,16 +739,22 @@ public final class Benchmark implements Callable<Integer> {
     private final class Window {
       private final ServerMeters meters = ServerMeters.read(port);
       private final CpuUse cpu = CpuUse.read(serverPid);
+      private final WalUse wal = WalUse.read(dbUrl);
 
       Window() throws Exception {}
 
       void end(long touchpoints) throws Exception {
         CpuUse used = CpuUse.read(serverPid).since(cpu);
+        long logged;
+        try (Connection c = DriverManager.getConnection(dbUrl); Statement st = c.createStatement()) {
+          logged = WalUse.bytesBetween(st, wal, WalUse.read(st));
+        }
         measured = ServerMeters.read(port).since(meters);
         cpuPerTouchpoint = new JsonObject()
             .put("server", microsPer(used.serverNanos(), touchpoints))
             .put("load", microsPer(used.loadNanos(), touchpoints))
             .put("postgres", microsPer(used.postgresNanos(), touchpoints));
+        walPerTouchpoint = touchpoints == 0 ? null : Math.round((double) logged / touchpoints);
       }
     }
 
