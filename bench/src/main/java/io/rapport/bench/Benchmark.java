@@ -168,8 +168,7 @@ public final class Benchmark implements Callable<Integer> {
       try {
         Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax), server.compiler());
         throughput = load.closedLoop(full, warm, seconds);
-        fullInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint)
-            .put("wal_bytes_per_touchpoint", load.walPerTouchpoint);
+        fullInside = load.lastWindow;
         warmupSeconds = warm.seconds();
         jitShare = warm.compilingShareSinceEnd();
         // Latency is measured in a steady state at half load, not while the server still sends
@@ -179,8 +178,7 @@ public final class Benchmark implements Callable<Integer> {
         // the latency run's touchpoints come after the full load's, customer by customer
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
-        halfInside = inside(load.measured).put("cpu_us_per_touchpoint", load.cpuPerTouchpoint)
-            .put("wal_bytes_per_touchpoint", load.walPerTouchpoint);
+        halfInside = load.lastWindow;
         heapMb = server.heapUsedMb();
       } finally {
         load.close();
@@ -266,6 +264,10 @@ public final class Benchmark implements Callable<Integer> {
         .put("commit_p99_ms", measuredOrNull(1000 * m.quantile("rapport_group_commit_seconds", 0.99)))
         .put("commit_touchpoints_mean", measuredOrNull(m.mean("rapport_group_commit_touchpoints")))
         .put("decision_mean_us", measuredOrNull(1e6 * m.mean("rapport_decision_seconds")));
+  }
+
+  private static Long bytesPer(long bytes, long touchpoints) {
+    return touchpoints == 0 ? null : Math.round((double) bytes / touchpoints);
   }
 
   private static Double microsPer(long nanos, long touchpoints) {
@@ -477,7 +479,7 @@ public final class Benchmark implements Callable<Integer> {
    * transaction: touchpoints per second. The CSV text is made before the clock starts and every
    * measurement starts after a checkpoint: this is the storage's limit, not the client's.
    */
-  private record RawPg(double rate, Double postgresMicros, long walBytes) {}
+  private record RawPg(double rate, Double postgresMicros, Long walBytes) {}
 
   private RawPg rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
     String now = Instant.now().toString();
@@ -528,7 +530,7 @@ public final class Benchmark implements Callable<Integer> {
       }
       double rate = rows.touchpoints.size() / ((System.nanoTime() - t0) / 1e9);
       Double cpu = microsPer(CpuUse.postgresNow() - cpu0, rows.touchpoints.size());
-      long wal = WalUse.bytesBetween(st, wal0, WalUse.read(st)) / Math.max(1, rows.touchpoints.size());
+      Long wal = bytesPer(WalUse.read(st).bytesSince(wal0), rows.touchpoints.size());
       for (String table : TABLES) {
         st.execute("DROP TABLE raw_" + table);
       }
@@ -589,13 +591,9 @@ public final class Benchmark implements Callable<Integer> {
     private final RequestOptions post;
     private final int port;
     private final long serverPid;
-    /** The server's meters over the last measured window. */
-    private ServerMeters measured;
-    /** CPU microseconds per touchpoint of the server, the load and PostgreSQL over the last measured window. */
-    private JsonObject cpuPerTouchpoint;
-    /** WAL bytes per touchpoint over the last measured window. */
-    private Long walPerTouchpoint;
     private final String dbUrl;
+    /** Where the last measured window's time went (see {@link #inside}), with CPU and WAL per touchpoint. */
+    private JsonObject lastWindow;
 
     Load(int port, long serverPid, String dbUrl) {
       this.port = port;
@@ -745,16 +743,13 @@ public final class Benchmark implements Callable<Integer> {
 
       void end(long touchpoints) throws Exception {
         CpuUse used = CpuUse.read(serverPid).since(cpu);
-        long logged;
-        try (Connection c = DriverManager.getConnection(dbUrl); Statement st = c.createStatement()) {
-          logged = WalUse.bytesBetween(st, wal, WalUse.read(st));
-        }
-        measured = ServerMeters.read(port).since(meters);
-        cpuPerTouchpoint = new JsonObject()
-            .put("server", microsPer(used.serverNanos(), touchpoints))
-            .put("load", microsPer(used.loadNanos(), touchpoints))
-            .put("postgres", microsPer(used.postgresNanos(), touchpoints));
-        walPerTouchpoint = touchpoints == 0 ? null : Math.round((double) logged / touchpoints);
+        long logged = WalUse.read(dbUrl).bytesSince(wal);
+        lastWindow = inside(ServerMeters.read(port).since(meters))
+            .put("cpu_us_per_touchpoint", new JsonObject()
+                .put("server", microsPer(used.serverNanos(), touchpoints))
+                .put("load", microsPer(used.loadNanos(), touchpoints))
+                .put("postgres", microsPer(used.postgresNanos(), touchpoints)))
+            .put("wal_bytes_per_touchpoint", bytesPer(logged, touchpoints));
       }
     }
 

@@ -1,6 +1,6 @@
 package io.rapport.bench;
 
-import java.util.Optional;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 /**
@@ -12,8 +12,8 @@ record CpuUse(long serverNanos, long loadNanos, long postgresNanos) {
 
   static CpuUse read(long serverPid) {
     return new CpuUse(
-        cpuNanos(ProcessHandle.of(serverPid)),
-        cpuNanos(Optional.of(ProcessHandle.current())),
+        ProcessHandle.of(serverPid).map(CpuUse::cpuNanos).orElse(0L),
+        cpuNanos(ProcessHandle.current()),
         postgresNow());
   }
 
@@ -21,7 +21,7 @@ record CpuUse(long serverNanos, long loadNanos, long postgresNanos) {
   static long postgresNow() {
     try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
       return all.filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-          .mapToLong(p -> cpuNanos(Optional.of(p)))
+          .mapToLong(CpuUse::cpuNanos)
           .sum();
     }
   }
@@ -31,7 +31,7 @@ record CpuUse(long serverNanos, long loadNanos, long postgresNanos) {
         postgresNanos - earlier.postgresNanos);
   }
 
-  private static long cpuNanos(Optional<ProcessHandle> process) {
-    return process.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos()).orElse(0L);
+  private static long cpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 }

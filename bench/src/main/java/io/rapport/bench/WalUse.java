@@ -7,10 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Where PostgreSQL's write-ahead log has got to, for the whole cluster: over a window, how many
- * bytes of log a touchpoint cost (rows, index entries, and whole pages copied after each checkpoint).
+ * Where PostgreSQL's write-ahead log has got to, in bytes, for the whole cluster: over a window, how
+ * many bytes of log a touchpoint cost (rows, index entries, and whole pages copied after each checkpoint).
  */
-record WalUse(String lsn) {
+record WalUse(long position) {
 
   static WalUse read(String url) throws SQLException {
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
@@ -19,18 +19,14 @@ record WalUse(String lsn) {
   }
 
   static WalUse read(Statement st) throws SQLException {
-    try (ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+    try (ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
       rs.next();
-      return new WalUse(rs.getString(1));
+      return new WalUse(rs.getLong(1));
     }
   }
 
   /** Bytes of log written between {@code earlier} and this reading. */
-  static long bytesBetween(Statement st, WalUse earlier, WalUse later) throws SQLException {
-    try (ResultSet rs = st.executeQuery(
-        "SELECT pg_wal_lsn_diff('" + later.lsn + "'::pg_lsn, '" + earlier.lsn + "'::pg_lsn)::bigint")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  long bytesSince(WalUse earlier) {
+    return position - earlier.position;
   }
 }
