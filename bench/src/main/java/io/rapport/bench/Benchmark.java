@@ -78,8 +78,8 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Server partitions (default ${DEFAULT-VALUE}).")
-  int partitions;
+  @Option(names = "--partitions", description = "Server partitions (default: the server's, two per core).")
+  Integer partitions;
 
   @Option(names = "--warmup-seconds", defaultValue = "10",
       description = "Least load before measuring (default ${DEFAULT-VALUE}); the warm-up goes on while the JIT compiler is busy.")
@@ -147,13 +147,15 @@ public final class Benchmark implements Callable<Integer> {
       Map<String, String> settings = new HashMap<>();
       settings.put("data.dir", dataDir.toString());
       settings.put("db.url", benchUrl);
-      settings.put("ingest.partitions", String.valueOf(partitions));
-      settings.put("db.pool-size", String.valueOf(partitions + 6));
+      if (partitions != null) {
+        settings.put("ingest.partitions", String.valueOf(partitions));
+      }
       settings.put("drop.dir", "off");
       settings.putAll(serverSettings);
       ServerProcess server = ServerProcess.start(settings,
           Arrays.stream(serverJavaOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), dataDir);
       Load load = new Load(server.port(), server.pid(), benchUrl);
+      int serverPartitions = (int) ServerMeters.read(server.port()).value("rapport_ingest_partitions");
       Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
       double throughput;
@@ -210,7 +212,7 @@ public final class Benchmark implements Callable<Integer> {
           .put("consistent", check.consistent)
           .put("accepted", check.stored)
           .put("customers", customers)
-          .put("partitions", partitions)
+          .put("partitions", serverPartitions)
           .put("seconds", seconds)
           .put("warmup_s", Math.round(warmupSeconds))
           .put("jit_share", round(jitShare))

@@ -53,6 +53,11 @@ record ServerMeters(Map<String, Double> series) {
     return count == 0 ? Double.NaN : sum / count;
   }
 
+  /** A gauge's value, or the sum of its series whose labels contain every one of {@code labels}. */
+  double value(String name, String... labels) {
+    return total(name, labels);
+  }
+
   /**
    * The {@code q} quantile of a histogram, as the upper bound of the bucket it falls in (the
    * buckets are Micrometer's, a few per power of two, so this overstates by up to a third).

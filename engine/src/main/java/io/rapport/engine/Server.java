@@ -19,11 +19,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.rapport.engine.ingest.ActiveRules;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.Database;
 import io.rapport.engine.store.JdbcStore;
 import io.rapport.engine.timers.TimerScheduler;
-import java.util.concurrent.atomic.AtomicLong;
 import io.rapport.routes.Channels;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -57,10 +57,10 @@ public final class Server implements AutoCloseable {
   private final Channels channels;
   private final HttpServer http;
   private final String ingestDeployment;
-  private final long stageTimer;
+  private final StoreGauges gauges;
 
   private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, TimerScheduler timers, Channels channels,
-      HttpServer http, String ingestDeployment, long stageTimer) {
+      HttpServer http, String ingestDeployment, StoreGauges gauges) {
     this.vertx = vertx;
     this.store = store;
     this.relay = relay;
@@ -68,7 +68,7 @@ public final class Server implements AutoCloseable {
     this.channels = channels;
     this.http = http;
     this.ingestDeployment = ingestDeployment;
-    this.stageTimer = stageTimer;
+    this.gauges = gauges;
   }
 
   /** Starts everything; returns once the HTTP port is open. */
@@ -92,14 +92,17 @@ public final class Server implements AutoCloseable {
     int partitions = settings.get(Settings.PARTITIONS);
     JdbcStore store =
         Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD),
-            settings.get(Settings.DB_POOL_SIZE), registry);
-    LOG.info("store: {}", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath());
+            settings.poolSize(), registry);
+    LOG.info("store: {}, {} connections; {} partitions", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath(),
+        settings.poolSize(), partitions);
 
     String rulesDir = settings.get(Settings.RULES_DIR);
     RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock);
     ActiveRules rules = ruleBase.active();
     LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
     AdminKey admin = AdminKey.load(settings.get(Settings.ADMIN_KEY), dataDir);
+    Gauge.builder("rapport.ingest.partitions", () -> partitions)
+        .description("Partition workers deciding touchpoints").register(registry);
     Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
         .description("Version of the active rule base").register(registry);
 
@@ -160,17 +163,8 @@ public final class Server implements AutoCloseable {
     TimerScheduler timers = new TimerScheduler(vertx, store, registry, clock,
         settings.get(Settings.TIMERS_POLL_INTERVAL), settings.get(Settings.TIMERS_BATCH));
     timers.start();
-    AtomicLong pendingTimers = new AtomicLong();
-    Gauge.builder("rapport.timers.pending", pendingTimers, AtomicLong::get)
-        .description("Timers scheduled and not yet fired").register(registry);
-    long stageTimer =
-        vertx.setPeriodic(0, settings.get(Settings.METRICS_REFRESH).toMillis(),
-            id -> vertx.executeBlocking(() -> {
-                  pendingTimers.set(store.pendingTimers());
-                  return store.customersPerStage();
-                }, false)
-                .onSuccess(metrics::customersPerStage)
-                .onFailure(e -> LOG.debug("stage counts: {}", e.getMessage())));
+    StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.get(Settings.METRICS_REFRESH));
+    gauges.start();
     if (!rulesDir.isBlank()) {
       Path watched = Path.of(rulesDir);
       vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
@@ -178,7 +172,7 @@ public final class Server implements AutoCloseable {
               .onFailure(e -> LOG.warn("rules.dir reload: {}", e.getMessage())));
     }
     LOG.info("Rapport listening on port {}", http.actualPort());
-    return new Server(vertx, store, relay, timers, channels, http, deployment, stageTimer);
+    return new Server(vertx, store, relay, timers, channels, http, deployment, gauges);
   }
 
   private static void json(io.vertx.core.http.HttpServerResponse response, int status, String error) {
@@ -233,7 +227,7 @@ public final class Server implements AutoCloseable {
       http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       timers.stop();
       channels.close();
-      vertx.cancelTimer(stageTimer);
+      gauges.stop();
       vertx.undeploy(ingestDeployment).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       relay.stop();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

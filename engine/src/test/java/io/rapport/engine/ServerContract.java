@@ -298,6 +298,8 @@ abstract class ServerContract {
           .contains("rapport_group_commit_seconds_count")
           .contains("rapport_group_commit_touchpoints_bucket")
           .contains("rapport_customers{stage=\"NEW_CUSTOMER\"}")
+          .contains("rapport_gauges_refresh_seconds_count")
+          .contains("rapport_ingest_partitions")
           .contains("jvm_memory_used_bytes")
           .contains("hikaricp_connections")
           .contains("vertx_http_server_requests");

@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -20,6 +21,10 @@ import java.util.regex.Pattern;
  */
 public final class Settings {
   private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_-]*");
+  private static final String AUTO = "auto";
+  private static final int PARTITIONS_PER_CORE = 2;
+  private static final int MOST_AUTO_PARTITIONS = 32;
+  private static final int POOL_BEYOND_PARTITIONS = 8;
 
   public static final Setting<String> HTTP_HOST =
       text("http.host", "0.0.0.0", "Address the HTTP server binds to.");
@@ -34,10 +39,18 @@ public final class Settings {
   public static final Setting<String> DB_USER = text("db.user", "", "Database user.");
   public static final Setting<String> DB_PASSWORD =
       new Setting<>("db.password", "", "Database password.", true, v -> v);
-  public static final Setting<Integer> DB_POOL_SIZE =
-      integer("db.pool-size", "12", 2, 200, "Connections in the database pool (partitions + relay + API).");
+  public static final Setting<Optional<Integer>> DB_POOL_SIZE =
+      new Setting<>("db.pool-size", AUTO, "Connections in the database pool; auto is ingest.partitions + "
+          + POOL_BEYOND_PARTITIONS + " (the relay, timers, API and gauges).", false,
+          v -> v.equals(AUTO) ? Optional.empty() : Optional.of(range(parseIntOr(v, AUTO), 2, 200)));
+  // A partition is one thread that decides, then waits on its commit; while it waits another
+  // partition's turn keeps the core busy, so two per core. On two cores that is four, the
+  // benchmark's best (two was better in two pairs of runs and worse in a third); a fixed four
+  // would leave most cores of a larger machine idle. At most 32: each holds a connection, and
+  // PostgreSQL allows 100 by default.
   public static final Setting<Integer> PARTITIONS =
-      integer("ingest.partitions", "4", 1, 256, "Partition workers: each decides its customers one touchpoint at a time, in order.");
+      new Setting<>("ingest.partitions", AUTO, "Partition workers: each decides its customers one touchpoint at a time, in order; auto is two per processor core, at most " + MOST_AUTO_PARTITIONS + ".", false,
+          v -> v.equals(AUTO) ? autoPartitions(Runtime.getRuntime().availableProcessors()) : range(parseIntOr(v, AUTO), 1, 256));
   public static final Setting<Integer> GROUP_COMMIT_MAX =
       integer("ingest.group-commit-max", "2000", 1, 100_000, "Most touchpoints a partition writes in one transaction.");
   public static final Setting<Integer> MAX_IN_FLIGHT =
@@ -87,7 +100,7 @@ public final class Settings {
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
       duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes.");
   public static final Setting<Duration> METRICS_REFRESH =
-      duration("metrics.refresh", "PT15S", "How often gauges computed from the store (customers per stage) are refreshed.");
+      duration("metrics.refresh", "PT15S", "Least time between two counts of the gauges computed from the store (customers per stage, timers pending); once counts take over 0.1 s, the next waits 100 times as long as counting took.");
 
   /** Every key, in the order the README documents them. */
   public static final List<Setting<?>> ALL =
@@ -161,6 +174,11 @@ public final class Settings {
     return setting.parse(raw.get(setting.key()));
   }
 
+  /** Connections in the database pool: db.pool-size, or enough for every partition and the rest. */
+  public int poolSize() {
+    return get(DB_POOL_SIZE).orElseGet(() -> get(PARTITIONS) + POOL_BEYOND_PARTITIONS);
+  }
+
   private void checkTogether() {
     if (get(MAX_IN_FLIGHT) < get(MAX_BATCH_ITEMS)) {
       throw new ConfigException(
@@ -170,7 +188,7 @@ public final class Settings {
     if (get(OUTBOX_BACKOFF_MAX).compareTo(get(OUTBOX_BACKOFF_INITIAL)) < 0) {
       throw new ConfigException(OUTBOX_BACKOFF_MAX.key() + " must not be shorter than " + OUTBOX_BACKOFF_INITIAL.key());
     }
-    if (get(DB_POOL_SIZE) < get(PARTITIONS) + 2) {
+    if (poolSize() < get(PARTITIONS) + 2) {
       throw new ConfigException(
           DB_POOL_SIZE.key() + " must be at least " + PARTITIONS.key() + " + 2 (one connection per partition, the relay and the API)");
     }
@@ -202,6 +220,18 @@ public final class Settings {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("is not a whole number");
+    }
+  }
+
+  static int autoPartitions(int cores) {
+    return Math.min(PARTITIONS_PER_CORE * cores, MOST_AUTO_PARTITIONS);
+  }
+
+  private static int parseIntOr(String v, String word) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("is neither a whole number nor " + word);
     }
   }
 

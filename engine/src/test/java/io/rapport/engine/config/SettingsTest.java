@@ -59,6 +59,30 @@ class SettingsTest {
   }
 
   @Test
+  void partitionsDefaultToTwoPerCoreAndThePoolToOneConnectionEachPlusEight() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    Settings s = Settings.load(Map.of(), null);
+    assertThat(s.get(Settings.PARTITIONS)).isEqualTo(2 * cores);
+    assertThat(s.poolSize()).isEqualTo(2 * cores + 8);
+    assertThat(Settings.autoPartitions(64)).as("one connection each, within PostgreSQL's default 100").isEqualTo(32);
+    Settings more = Settings.of(Map.of("ingest.partitions", "16"));
+    assertThat(more.poolSize()).isEqualTo(24);
+    Settings fixed = Settings.of(Map.of("ingest.partitions", "auto", "db.pool-size", "40"));
+    assertThat(fixed.get(Settings.PARTITIONS)).isEqualTo(2 * cores);
+    assertThat(fixed.poolSize()).isEqualTo(40);
+  }
+
+  @Test
+  void partitionsAndPoolSizeAreNumbersOrAuto() {
+    assertThatThrownBy(() -> Settings.of(Map.of("ingest.partitions", "cores")))
+        .hasMessageContaining("ingest.partitions").hasMessageContaining("neither a whole number nor auto");
+    assertThatThrownBy(() -> Settings.of(Map.of("db.pool-size", "many")))
+        .hasMessageContaining("db.pool-size").hasMessageContaining("neither a whole number nor auto");
+    assertThatThrownBy(() -> Settings.of(Map.of("ingest.partitions", "0")))
+        .hasMessageContaining("outside 1..256");
+  }
+
+  @Test
   void settingsThatContradictEachOtherAreRefused() {
     assertThatThrownBy(() -> Settings.load(Map.of("RAPPORT_INGEST_PARTITIONS", "16", "RAPPORT_DB_POOL_SIZE", "8"), null))
         .hasMessageContaining("db.pool-size");
