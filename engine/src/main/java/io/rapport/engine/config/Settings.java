@@ -44,10 +44,11 @@ public final class Settings {
           + POOL_BEYOND_PARTITIONS + " (the relay, timers, API and gauges).", false,
           v -> v.equals(AUTO) ? Optional.empty() : Optional.of(range(parseIntOr(v, AUTO), 2, 200)));
   // A partition is one thread that decides, then waits on its commit; while it waits another
-  // partition's turn keeps the core busy, so two per core. On two cores that is four, the
-  // benchmark's best (two was better in two pairs of runs and worse in a third); a fixed four
-  // would leave most cores of a larger machine idle. At most 32: each holds a connection, and
-  // PostgreSQL allows 100 by default.
+  // partition's turn keeps the core busy, so two per core. On two cores that is four: two
+  // partitions took more touchpoints per second in four pairs of benchmark runs out of five, but
+  // answered later at half load in all three pairs that measured it, and latency is the target
+  // still missed. A fixed four would leave most cores of a larger machine idle. At most 32: each
+  // holds a connection, and PostgreSQL allows 100 by default.
   public static final Setting<Integer> PARTITIONS =
       new Setting<>("ingest.partitions", AUTO, "Partition workers: each decides its customers one touchpoint at a time, in order; auto is two per processor core, at most " + MOST_AUTO_PARTITIONS + ".", false,
           v -> v.equals(AUTO) ? autoPartitions(Runtime.getRuntime().availableProcessors()) : range(parseIntOr(v, AUTO), 1, 256));
