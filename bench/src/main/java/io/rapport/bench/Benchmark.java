@@ -475,13 +475,15 @@ public final class Benchmark implements Callable<Integer> {
 
   private static final List<String> TABLES = List.of("touchpoints", "customers", "stage_transitions", "actions");
 
+  /** raw_pg's rate in touchpoints per second, and what it cost PostgreSQL per touchpoint. */
+  private record RawPg(double rate, Double postgresMicros, Long walBytes) {}
+
   /**
    * The same rows written straight to PostgreSQL with COPY into copies of the tables (indexes
    * included), by {@code streams} connections at once, each its share of every table in one
-   * transaction: touchpoints per second. The CSV text is made before the clock starts and every
-   * measurement starts after a checkpoint: this is the storage's limit, not the client's.
+   * transaction. The CSV text is made before the clock starts and every measurement starts after
+   * a checkpoint: this is the storage's limit, not the client's.
    */
-  private record RawPg(double rate, Double postgresMicros, Long walBytes) {}
 
   private RawPg rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
     String now = Instant.now().toString();

@@ -48,14 +48,9 @@ record ServerMeters(Map<String, Double> series) {
 
   /** Mean of a timer or summary, over its series whose labels contain every one of {@code labels}. */
   double mean(String name, String... labels) {
-    double sum = total(name + "_sum", labels);
-    double count = total(name + "_count", labels);
+    double sum = value(name + "_sum", labels);
+    double count = value(name + "_count", labels);
     return count == 0 ? Double.NaN : sum / count;
-  }
-
-  /** A gauge's value, or the sum of its series whose labels contain every one of {@code labels}. */
-  double value(String name, String... labels) {
-    return total(name, labels);
   }
 
   /**
@@ -82,7 +77,8 @@ record ServerMeters(Map<String, Double> series) {
     return Double.POSITIVE_INFINITY;
   }
 
-  private double total(String name, String... labels) {
+  /** A gauge's value, or the sum of its series whose labels contain every one of {@code labels}. */
+  double value(String name, String... labels) {
     double total = 0;
     for (Map.Entry<String, Double> e : series.entrySet()) {
       String k = e.getKey();

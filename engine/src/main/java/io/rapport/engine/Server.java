@@ -90,11 +90,11 @@ public final class Server implements AutoCloseable {
       url = Database.embeddedUrl(dataDir);
     }
     int partitions = settings.get(Settings.PARTITIONS);
+    int connections = settings.poolSize();
     JdbcStore store =
-        Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD),
-            settings.poolSize(), registry);
+        Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD), connections, registry);
     LOG.info("store: {}, {} connections; {} partitions", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath(),
-        settings.poolSize(), partitions);
+        connections, partitions);
 
     String rulesDir = settings.get(Settings.RULES_DIR);
     RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock);

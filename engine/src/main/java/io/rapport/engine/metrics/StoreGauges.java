@@ -91,6 +91,9 @@ public final class StoreGauges {
           previous = spent;
           if (!stopped) {
             timer = vertx.setTimer(next.toMillis(), id -> refresh());
+            if (stopped) { // stop() ran between the check and the timer
+              vertx.cancelTimer(timer);
+            }
           }
         });
   }
