@@ -163,7 +163,8 @@ public final class Server implements AutoCloseable {
     TimerScheduler timers = new TimerScheduler(vertx, store, registry, clock,
         settings.get(Settings.TIMERS_POLL_INTERVAL), settings.get(Settings.TIMERS_BATCH));
     timers.start();
-    StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.get(Settings.METRICS_REFRESH));
+    StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.get(Settings.METRICS_REFRESH),
+        settings.get(Settings.METRICS_COUNT_SPACING));
     gauges.start();
     if (!rulesDir.isBlank()) {
       Path watched = Path.of(rulesDir);

@@ -101,7 +101,9 @@ public final class Settings {
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
       duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes.");
   public static final Setting<Duration> METRICS_REFRESH =
-      duration("metrics.refresh", "PT15S", "Least time between two counts of the gauges computed from the store (customers per stage, timers pending); once counts take over 0.1 s, the next waits 100 times as long as counting took.");
+      duration("metrics.refresh", "PT15S", "Least time between two counts of the gauges computed from the store (customers per stage, timers pending); once counts take over 0.1 s, the next waits metrics.count-spacing times as long as counting took.");
+  public static final Setting<Integer> METRICS_COUNT_SPACING =
+      integer("metrics.count-spacing", "100", 1, 100_000, "Once the store's counts take over 0.1 s, the next waits this many times as long as counting took: 100 keeps counting under 1% of one connection's time; 1 counts as often as metrics.refresh allows.");
 
   /** Every key, in the order the README documents them. */
   public static final List<Setting<?>> ALL =
@@ -110,7 +112,7 @@ public final class Settings {
           CACHE_CUSTOMERS, DROP_DIR, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS,
           ACTIONS_CONNECTOR, ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL,
           OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL, OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, ADMIN_KEY, RULES_DIR,
-          RULES_WATCH_INTERVAL, METRICS_REFRESH);
+          RULES_WATCH_INTERVAL, METRICS_REFRESH, METRICS_COUNT_SPACING);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
