@@ -360,7 +360,7 @@ public final class JdbcStore implements Store {
     Collection<TimerRequest> last = batch.lastTimerRequests();
     if (!fired.isEmpty()) {
       try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM timers WHERE customer_id = ? AND name = ? AND due_at = ?")) {
+          c.prepareStatement("DELETE FROM timers WHERE customer_id = ? AND name = ? AND due_at = ? AND postponed_to IS NULL")) {
         for (Touchpoint t : fired) {
           ps.setString(1, t.customerId());
           ps.setString(2, t.text("name"));
@@ -527,27 +527,54 @@ public final class JdbcStore implements Store {
     });
   }
 
+  /**
+   * A timer whose due_at has come but that was postponed since (postponed_to) is not fired: it
+   * moves to its new time, and is claimed too if that has come as well.
+   */
   @Override
-  public List<DueTimer> claimDueTimers(Instant now, int limit, Duration lease) {
+  public ClaimedTimers claimDueTimers(Instant now, int limit, Duration lease) {
     return inTransaction("cannot claim due timers", c -> {
-      List<DueTimer> claimed = new ArrayList<>();
+      List<DueTimer> due = new ArrayList<>();
+      List<DueTimer> postponed = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT customer_id, name, due_at, payload FROM timers WHERE due_at <= ?"
+          "SELECT customer_id, name, due_at, payload, postponed_to FROM timers WHERE due_at <= ?"
               + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY due_at LIMIT ?" + dialect.lockForClaim)) {
         ps.setObject(1, ts(now));
         ps.setObject(2, ts(now));
         ps.setInt(3, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            claimed.add(new DueTimer(rs.getString(1), rs.getString(2), instant(rs, 3), new JsonObject(rs.getString(4)).getMap()));
+            Instant postponedTo = instant(rs, 5);
+            DueTimer t = new DueTimer(rs.getString(1), rs.getString(2), postponedTo == null ? instant(rs, 3) : postponedTo,
+                new JsonObject(rs.getString(4)).getMap());
+            (postponedTo == null ? due : postponed).add(t);
           }
         }
       }
-      if (!claimed.isEmpty()) {
+      OffsetDateTime until = ts(now.plus(lease));
+      List<DueTimer> claimed = new ArrayList<>(due);
+      if (!postponed.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE timers SET due_at = ?, postponed_to = NULL, claimed_until = ? WHERE customer_id = ? AND name = ?")) {
+          for (DueTimer t : postponed) {
+            boolean dueToo = !t.dueAt().isAfter(now);
+            if (dueToo) {
+              claimed.add(t);
+            }
+            ps.setObject(1, ts(t.dueAt()));
+            ps.setObject(2, dueToo ? until : null);
+            ps.setString(3, t.customerId());
+            ps.setString(4, t.name());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (!due.isEmpty()) {
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE timers SET claimed_until = ? WHERE customer_id = ? AND name = ? AND due_at = ?")) {
-          for (DueTimer t : claimed) {
-            ps.setObject(1, ts(now.plus(lease)));
+          for (DueTimer t : due) {
+            ps.setObject(1, until);
             ps.setString(2, t.customerId());
             ps.setString(3, t.name());
             ps.setObject(4, ts(t.dueAt()));
@@ -556,7 +583,7 @@ public final class JdbcStore implements Store {
           ps.executeBatch();
         }
       }
-      return claimed;
+      return new ClaimedTimers(claimed, postponed.size() + due.size() - claimed.size());
     });
   }
 

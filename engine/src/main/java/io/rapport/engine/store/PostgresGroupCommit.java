@@ -64,17 +64,22 @@ final class PostgresGroupCommit {
           + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " AS u(idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, suppressed)"
           + " %s RETURNING id, idempotency_key, status),"
-          // a fired timer goes only if it is still the one that fired (due_at); a cancel, whatever is pending
+          // a fired timer goes only if it is still the one that fired (due_at, not postponed since);
+          // a cancel, whatever is pending
           + " gone_timers AS (DELETE FROM timers AS t USING unnest(?::text[], ?::text[], ?::text[])"
           + " AS u(customer_id, name, due_at) WHERE t.customer_id = u.customer_id AND t.name = u.name"
-          + " AND (u.due_at IS NULL OR t.due_at = u.due_at::timestamptz)),"
-          // scheduling a name replaces that customer's pending timer of the name, and any claim on it
-          + " set_timers AS (INSERT INTO timers (customer_id, name, due_at, payload, rule, touchpoint_id)"
+          + " AND (u.due_at IS NULL OR (t.due_at = u.due_at::timestamptz AND t.postponed_to IS NULL))),"
+          // scheduling a name replaces that customer's pending timer of the name, and any claim on it.
+          // A later time only notes postponed_to and leaves the indexed due_at be, so the update
+          // stays on its page (see V6); the claim moves the timer on when due_at comes.
+          + " set_timers AS (INSERT INTO timers AS t (customer_id, name, due_at, payload, rule, touchpoint_id)"
           + " SELECT customer_id, name, due_at::timestamptz, payload::jsonb, rule, touchpoint_id"
           + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " AS u(customer_id, name, due_at, payload, rule, touchpoint_id)"
-          + " ON CONFLICT (customer_id, name) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload,"
-          + " rule = EXCLUDED.rule, touchpoint_id = EXCLUDED.touchpoint_id, claimed_until = NULL)"
+          + " ON CONFLICT (customer_id, name) DO UPDATE SET due_at = LEAST(t.due_at, EXCLUDED.due_at),"
+          + " postponed_to = CASE WHEN EXCLUDED.due_at > t.due_at THEN EXCLUDED.due_at END,"
+          + " payload = EXCLUDED.payload, rule = EXCLUDED.rule, touchpoint_id = EXCLUDED.touchpoint_id,"
+          + " claimed_until = NULL)"
           + " SELECT 'customer', id, NULL, NULL FROM updated_customers"
           + " UNION ALL SELECT 'action', id::text, idempotency_key, status FROM new_actions";
   // An action's key is its touchpoint's id and a sequence, and the COPY of this very batch fails

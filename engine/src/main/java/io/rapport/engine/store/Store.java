@@ -54,9 +54,11 @@ public interface Store extends AutoCloseable {
 
   /**
    * Claims up to {@code limit} timers due at {@code now} that nobody holds: they are not claimed
-   * again before {@code now + lease}. Firing one (deciding its timer touchpoint) deletes it.
+   * again before {@code now + lease}. Firing one (deciding its timer touchpoint) deletes it. A
+   * timer postponed since it was scheduled (see V6 of the PostgreSQL schema) is moved on to its
+   * new time instead, and counts against {@code limit}.
    */
-  List<DueTimer> claimDueTimers(Instant now, int limit, Duration lease);
+  ClaimedTimers claimDueTimers(Instant now, int limit, Duration lease);
 
   /** Timers scheduled and not yet fired. */
   long pendingTimers();

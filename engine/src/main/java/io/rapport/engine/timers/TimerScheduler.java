@@ -3,6 +3,7 @@ package io.rapport.engine.timers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.rapport.engine.store.ClaimedTimers;
 import io.rapport.engine.store.DueTimer;
 import io.rapport.engine.store.Store;
 import io.rapport.routes.Addresses;
@@ -65,7 +66,7 @@ public final class TimerScheduler {
   private void run() {
     while (running) {
       try {
-        if (fireOnce() < batch) {
+        if (!fireOnce().tookAll(batch)) {
           Thread.sleep(pollInterval.toMillis());
         }
       } catch (InterruptedException e) {
@@ -83,12 +84,13 @@ public final class TimerScheduler {
     }
   }
 
-  /** Claims and fires one batch of due timers; returns how many. */
-  int fireOnce() throws InterruptedException {
+  /** Claims and fires one batch of due timers; returns what the claim took. */
+  ClaimedTimers fireOnce() throws InterruptedException {
     Instant now = clock.instant();
-    List<DueTimer> due = store.claimDueTimers(now, batch, Duration.ofSeconds(60));
+    ClaimedTimers claim = store.claimDueTimers(now, batch, Duration.ofSeconds(60));
+    List<DueTimer> due = claim.due();
     if (due.isEmpty()) {
-      return 0;
+      return claim;
     }
     JsonArray touchpoints = new JsonArray();
     for (DueTimer t : due) {
@@ -107,11 +109,11 @@ public final class TimerScheduler {
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       // The claims lapse and the timers are fired again; their ids make that safe.
       LOG.warn("{} due timers not fired yet: {}", due.size(), e.getMessage());
-      return 0;
+      return new ClaimedTimers(List.of(), 0);
     }
     fired.increment(due.size());
     Instant after = clock.instant();
     due.forEach(t -> lag.record(Duration.between(t.dueAt(), after)));
-    return due.size();
+    return claim;
   }
 }

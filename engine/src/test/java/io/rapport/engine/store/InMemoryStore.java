@@ -98,8 +98,8 @@ public final class InMemoryStore implements Store {
   public final List<RuleVersion> ruleVersions = new ArrayList<>();
 
   @Override
-  public List<DueTimer> claimDueTimers(Instant now, int limit, Duration lease) {
-    return List.of();
+  public ClaimedTimers claimDueTimers(Instant now, int limit, Duration lease) {
+    return new ClaimedTimers(List.of(), 0);
   }
 
   @Override
