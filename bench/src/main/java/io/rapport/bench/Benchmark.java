@@ -159,7 +159,7 @@ public final class Benchmark implements Callable<Integer> {
       Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
       double throughput;
-      double[] latency;
+      Latencies latency;
       long backlog;
       double drainSeconds;
       double warmupSeconds;
@@ -191,8 +191,8 @@ public final class Benchmark implements Callable<Integer> {
       RawPg raw = rawPg(benchUrl, check, rawStreams);
       double rawPg = raw.rate();
       result.put("throughput", Math.round(throughput))
-          .put("p50_ms", round(latency[0]))
-          .put("p99_ms", round(latency[1]))
+          .put("p50_ms", round(latency.percentileMs(0.5)))
+          .put("p99_ms", round(latency.percentileMs(0.99)))
           .put("raw_pg", Math.round(rawPg))
           .put("raw_pg_streams", rawStreams)
           .put("raw_pg_one_stream", Math.round(rawPgOneStream))
@@ -217,7 +217,9 @@ public final class Benchmark implements Callable<Integer> {
           .put("warmup_s", Math.round(warmupSeconds))
           .put("jit_share", round(jitShare))
           .put("heap_used_mb", heapMb)
-          .put("inside_server", new JsonObject().put("full_load", fullInside).put("half_load", halfInside));
+          .put("inside_server", new JsonObject().put("full_load", fullInside).put("half_load", halfInside))
+          // clustered times mean one stall (a checkpoint, a GC, a count); spread ones, queueing
+          .put("half_load_slowest", latency.slowest(10));
       System.out.println(result.encode());
       return check.consistent ? 0 : 1;
     } finally {
@@ -659,14 +661,14 @@ public final class Benchmark implements Callable<Integer> {
       return counted.get() / (double) measuredSeconds;
     }
 
-    /** Requests at a fixed rate; latency from when each was due (queueing counts). Returns p50, p99 in ms. */
-    double[] openLoop(Clients clients, double touchpointsPerSecond, int measuredSeconds) throws Exception {
+    /** Requests at a fixed rate; latency from when each was due (queueing counts). */
+    Latencies openLoop(Clients clients, double touchpointsPerSecond, int measuredSeconds) throws Exception {
       double requestsPerSecond = touchpointsPerSecond / latencyBatch();
       long intervalNanos = (long) (1e9 / requestsPerSecond);
       Window window = new Window();
       long t0 = System.nanoTime();
       long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
-      ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<Latencies.Sample> latencies = new ConcurrentLinkedQueue<>();
       List<ArrayDequeQueue> queues = new ArrayList<>();
       for (int k = 0; k < clients.size(); k++) {
         queues.add(new ArrayDequeQueue(clients, k));
@@ -690,11 +692,7 @@ public final class Benchmark implements Callable<Integer> {
         q.drained().get(60, TimeUnit.SECONDS);
       }
       window.end((long) latencies.size() * latencyBatch());
-      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      if (sorted.length == 0) {
-        return new double[] {Double.NaN, Double.NaN};
-      }
-      return new double[] {sorted[sorted.length / 2] / 1e6, sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6};
+      return new Latencies(latencies.stream().map(l -> new Latencies.Sample(l.dueNanos() - t0, l.latencyNanos())).toList());
     }
 
     /** One client's requests, one at a time, in order. */
@@ -710,7 +708,7 @@ public final class Benchmark implements Callable<Integer> {
         this.client = client;
       }
 
-      synchronized void offer(long dueAt, ConcurrentLinkedQueue<Long> latencies) {
+      synchronized void offer(long dueAt, ConcurrentLinkedQueue<Latencies.Sample> latencies) {
         due.add(dueAt);
         if (!busy) {
           busy = true;
@@ -719,7 +717,7 @@ public final class Benchmark implements Callable<Integer> {
         }
       }
 
-      private synchronized void next(ConcurrentLinkedQueue<Long> latencies) {
+      private synchronized void next(ConcurrentLinkedQueue<Latencies.Sample> latencies) {
         Long dueAt = due.poll();
         if (dueAt == null) {
           busy = false;
@@ -727,7 +725,7 @@ public final class Benchmark implements Callable<Integer> {
           return;
         }
         send(clients.nextBatch(client, latencyBatch())).thenAccept(n -> vertx.runOnContext(v -> {
-          latencies.add(System.nanoTime() - dueAt);
+          latencies.add(new Latencies.Sample(dueAt, System.nanoTime() - dueAt));
           next(latencies);
         }));
       }
