@@ -486,7 +486,6 @@ public final class Benchmark implements Callable<Integer> {
    * transaction. The CSV text is made before the clock starts and every measurement starts after
    * a checkpoint: this is the storage's limit, not the client's.
    */
-
   private RawPg rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
     String now = Instant.now().toString();
     List<List<byte[]>> shares = new ArrayList<>();

@@ -553,6 +553,7 @@ public final class JdbcStore implements Store {
       }
       OffsetDateTime until = ts(now.plus(lease));
       List<DueTimer> claimed = new ArrayList<>(due);
+      int movedOn = 0;
       if (!postponed.isEmpty()) {
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE timers SET due_at = ?, postponed_to = NULL, claimed_until = ? WHERE customer_id = ? AND name = ?")) {
@@ -560,6 +561,8 @@ public final class JdbcStore implements Store {
             boolean dueToo = !t.dueAt().isAfter(now);
             if (dueToo) {
               claimed.add(t);
+            } else {
+              movedOn++;
             }
             ps.setObject(1, ts(t.dueAt()));
             ps.setObject(2, dueToo ? until : null);
@@ -583,7 +586,7 @@ public final class JdbcStore implements Store {
           ps.executeBatch();
         }
       }
-      return new ClaimedTimers(claimed, postponed.size() + due.size() - claimed.size());
+      return new ClaimedTimers(claimed, movedOn);
     });
   }
 
