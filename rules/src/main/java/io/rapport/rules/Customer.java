@@ -139,6 +139,30 @@ public final class Customer {
     this.stageSince = at;
   }
 
+  /**
+   * Takes the state of {@code later}, this same customer after a committed decision. A cache
+   * that keeps one instance per customer this way leaves no old copy behind for the garbage
+   * collector to find in its old generation.
+   */
+  public void takeStateOf(Customer later) {
+    if (!id.equals(later.id)) {
+      throw new IllegalArgumentException("customer " + later.id + " is not " + id);
+    }
+    stage = later.stage;
+    stageSince = later.stageSince;
+    orders = later.orders;
+    revenue = later.revenue;
+    lastPurchaseAt = later.lastPurchaseAt;
+    lastActivityAt = later.lastActivityAt;
+    lastNps = later.lastNps;
+    complaints = later.complaints;
+    if (!attributes.equals(later.attributes)) {
+      attributes.clear();
+      attributes.putAll(later.attributes);
+    }
+    version = later.version;
+  }
+
   /** Marks this state as written once more; the store uses it for optimistic checks. */
   public void advanceVersion() {
     version++;

@@ -27,9 +27,20 @@ final class CustomerCache {
     return capacity == 0 ? null : entries.get(id);
   }
 
+  /**
+   * Keeps {@code customer}'s state. A customer already here takes it over in place: the cached
+   * instance has usually lived long enough to be in the old generation, and replacing it there
+   * on every touch would fill that generation with dead copies, which only a full collection frees.
+   */
   void put(Customer customer) {
-    if (capacity > 0) {
+    if (capacity == 0) {
+      return;
+    }
+    Customer cached = entries.get(customer.getId());
+    if (cached == null) {
       entries.put(customer.getId(), customer);
+    } else if (cached != customer) {
+      cached.takeStateOf(customer);
     }
   }
 
