@@ -62,6 +62,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rapport-bench", mixinStandardHelpOptions = true, description = "Benchmark Rapport on this machine.")
 public final class Benchmark implements Callable<Integer> {
+  /** Sent before the half-load samples begin, at their rate, and left out of them. */
+  static final Duration LATENCY_LEAD_IN = Duration.ofSeconds(2);
+
   @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
       description = "A PostgreSQL database to connect to; the benchmark creates (and drops) a fresh database beside it (default ${DEFAULT-VALUE}).")
   String dbUrl;
@@ -110,7 +113,7 @@ public final class Benchmark implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--server-java-options", defaultValue = "-Xmx1g -XX:MaxGCPauseMillis=20",
+  @Option(names = "--server-java-options", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC",
       description = "Options of the server's JVM (default ${DEFAULT-VALUE}, as deploy/systemd runs it).")
   String serverJavaOptions;
 
@@ -660,12 +663,17 @@ public final class Benchmark implements Callable<Integer> {
       return counted.get() / (double) measuredSeconds;
     }
 
-    /** Requests at a fixed rate; latency from when each was due (queueing counts). */
+    /**
+     * Requests at a fixed rate; latency from when each was due (queueing counts). The first
+     * {@link Benchmark#LATENCY_LEAD_IN} of requests are sent at the same rate but not counted, so the
+     * samples are of half load itself, not of the step down from full load.
+     */
     Latencies openLoop(Clients clients, double touchpointsPerSecond, int measuredSeconds) throws Exception {
       double requestsPerSecond = touchpointsPerSecond / latencyBatch();
       long intervalNanos = (long) (1e9 / requestsPerSecond);
       Window window = new Window();
-      long t0 = System.nanoTime();
+      long first = System.nanoTime();
+      long t0 = first + LATENCY_LEAD_IN.toNanos();
       long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
       ConcurrentLinkedQueue<Latencies.Sample> latencies = new ConcurrentLinkedQueue<>();
       List<ArrayDequeQueue> queues = new ArrayList<>();
@@ -677,8 +685,8 @@ public final class Benchmark implements Callable<Integer> {
       CompletableFuture<Void> done = new CompletableFuture<>();
       long timer = vertx.setPeriodic(1, id -> {
         long now = System.nanoTime();
-        while (now < end && t0 + issued.get() * intervalNanos <= now) {
-          long due = t0 + issued.getAndIncrement() * intervalNanos;
+        while (now < end && first + issued.get() * intervalNanos <= now) {
+          long due = first + issued.getAndIncrement() * intervalNanos;
           queues.get((int) (issued.get() % clients.size())).offer(due, latencies);
         }
         if (now >= end && finished.compareAndSet(false, true)) {
@@ -691,7 +699,10 @@ public final class Benchmark implements Callable<Integer> {
         q.drained().get(60, TimeUnit.SECONDS);
       }
       window.end((long) latencies.size() * latencyBatch());
-      return new Latencies(latencies.stream().map(l -> new Latencies.Sample(l.dueNanos() - t0, l.latencyNanos())).toList());
+      return new Latencies(latencies.stream()
+          .filter(l -> l.dueNanos() >= t0)
+          .map(l -> new Latencies.Sample(l.dueNanos() - t0, l.latencyNanos()))
+          .toList());
     }
 
     /** One client's requests, one at a time, in order. */
