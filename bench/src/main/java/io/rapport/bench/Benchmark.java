@@ -17,6 +17,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.SequenceInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -491,7 +493,7 @@ public final class Benchmark implements Callable<Integer> {
    */
   private RawPg rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
     String now = Instant.now().toString();
-    List<List<byte[]>> shares = new ArrayList<>();
+    List<List<List<byte[]>>> shares = new ArrayList<>();
     for (int k = 0; k < streams; k++) {
       shares.add(List.of(share(rows.touchpoints, k, streams, (b, t) -> touchpointRow(b, t, now)),
           share(new ArrayList<>(rows.customers.values()), k, streams, (b, c) -> customerRow(b, c, now)),
@@ -523,11 +525,12 @@ public final class Benchmark implements Callable<Integer> {
       List<Future<?>> done = new ArrayList<>();
       for (int k = 0; k < streams; k++) {
         Connection stream = connections.get(k);
-        List<byte[]> share = shares.get(k);
+        List<List<byte[]>> share = shares.get(k);
         done.add(threads.submit(() -> {
           var copy = stream.unwrap(PGConnection.class).getCopyAPI();
           for (int table = 0; table < copies.size(); table++) {
-            copy.copyIn(copies.get(table) + " FROM STDIN WITH (FORMAT csv)", new ByteArrayInputStream(share.get(table)));
+            copy.copyIn(copies.get(table) + " FROM STDIN WITH (FORMAT csv)", new SequenceInputStream(
+                Collections.enumeration(share.get(table).stream().map(ByteArrayInputStream::new).toList())));
           }
           stream.commit();
           return null;
@@ -551,13 +554,26 @@ public final class Benchmark implements Callable<Integer> {
     }
   }
 
-  /** Every {@code streams}-th row from row {@code k}, as CSV in UTF-8. */
-  private static <T> byte[] share(List<T> rows, int k, int streams, BiConsumer<StringBuilder, T> row) {
-    StringBuilder b = new StringBuilder();
+  /**
+   * Every {@code streams}-th row from row {@code k}, as CSV in UTF-8, in chunks of about 8 MB:
+   * a run of 6 million touchpoints is over a gigabyte of text, and one array of it, built by
+   * doubling a buffer and copied twice more, took more than the benchmark's default heap.
+   */
+  private static <T> List<byte[]> share(List<T> rows, int k, int streams, BiConsumer<StringBuilder, T> row) {
+    int chunk = 8 << 20;
+    List<byte[]> chunks = new ArrayList<>();
+    StringBuilder b = new StringBuilder(chunk + 64 * 1024);
     for (int i = k; i < rows.size(); i += streams) {
       row.accept(b, rows.get(i));
+      if (b.length() >= chunk) {
+        chunks.add(b.toString().getBytes(StandardCharsets.UTF_8));
+        b.setLength(0);
+      }
     }
-    return b.toString().getBytes(StandardCharsets.UTF_8);
+    if (!b.isEmpty()) {
+      chunks.add(b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    return chunks;
   }
 
   private static void touchpointRow(StringBuilder b, Touchpoint t, String now) {
