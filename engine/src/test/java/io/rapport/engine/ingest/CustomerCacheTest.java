@@ -19,11 +19,8 @@ class CustomerCacheTest {
         Map.of("tier", "silver"), 1);
     cache.put(first);
 
-    Customer later = first.copy();
-    Customer afterSecondOrder = new Customer("c-1", "REPEAT", MONDAY.plusSeconds(60), 2, new BigDecimal("75.50"),
-        MONDAY.plusSeconds(60), MONDAY.plusSeconds(60), 9, 1, Map.of("tier", "gold"), 2);
-    later.takeStateOf(afterSecondOrder);
-    cache.put(later);
+    cache.put(new Customer("c-1", "REPEAT", MONDAY.plusSeconds(60), 2, new BigDecimal("75.50"),
+        MONDAY.plusSeconds(60), MONDAY.plusSeconds(60), 9, 1, Map.of("tier", "gold"), 2));
 
     Customer cached = cache.get("c-1");
     assertThat(cached).isSameAs(first);
@@ -50,6 +47,10 @@ class CustomerCacheTest {
 
     assertThat(cache.get("c-1").getStage()).isEqualTo(Customer.FIRST_STAGE);
     assertThat(cache.get("c-1").getAttributes()).isEmpty();
+
+    cache.put(working);
+    assertThat(cache.get("c-1").getStage()).isEqualTo("LEAD");
+    assertThat(cache.get("c-1").getAttributes()).containsExactly(Map.entry("source", "ad"));
   }
 
   @Test
