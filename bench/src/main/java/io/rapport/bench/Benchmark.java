@@ -172,6 +172,7 @@ public final class Benchmark implements Callable<Integer> {
       long heapMb;
       JsonObject fullInside;
       JsonObject halfInside;
+      Instant halfBegan;
       try {
         Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax), server.compiler());
         throughput = load.closedLoop(full, warm, seconds);
@@ -186,6 +187,7 @@ public final class Benchmark implements Callable<Integer> {
         half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
         halfInside = load.lastWindow;
+        halfBegan = load.lastSamplesBegan;
         heapMb = server.heapUsedMb();
       } finally {
         load.close();
@@ -224,7 +226,9 @@ public final class Benchmark implements Callable<Integer> {
           .put("heap_used_mb", heapMb)
           .put("inside_server", new JsonObject().put("full_load", fullInside).put("half_load", halfInside))
           // clustered times mean one stall (a checkpoint, a GC, a count); spread ones, queueing
-          .put("half_load_slowest", latency.slowest(10));
+          .put("half_load_slowest", latency.slowest(10))
+          .put("half_load_began_at", halfBegan.toString())
+          .put("postgres", PostgresSettings.read(dbUrl).toJson());
       System.out.println(result.encode());
       return check.consistent ? 0 : 1;
     } finally {
@@ -618,6 +622,8 @@ public final class Benchmark implements Callable<Integer> {
     private final String dbUrl;
     /** Where the last measured window's time went (see {@link #inside}), with CPU and WAL per touchpoint. */
     private JsonObject lastWindow;
+    /** When the last open loop's samples began, by the clock: lines its slowest requests up with other logs. */
+    private Instant lastSamplesBegan;
 
     Load(int port, long serverPid, String dbUrl) {
       this.port = port;
@@ -690,6 +696,7 @@ public final class Benchmark implements Callable<Integer> {
       Window window = new Window();
       long first = System.nanoTime();
       long t0 = first + LATENCY_LEAD_IN.toNanos();
+      lastSamplesBegan = Instant.now().plus(LATENCY_LEAD_IN);
       long end = t0 + TimeUnit.SECONDS.toNanos(measuredSeconds);
       ConcurrentLinkedQueue<Latencies.Sample> latencies = new ConcurrentLinkedQueue<>();
       List<ArrayDequeQueue> queues = new ArrayList<>();
