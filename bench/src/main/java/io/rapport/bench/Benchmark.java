@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.SequenceInputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,7 +161,7 @@ public final class Benchmark implements Callable<Integer> {
       settings.putAll(serverSettings);
       ServerProcess server = ServerProcess.start(settings,
           Arrays.stream(serverJavaOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), dataDir);
-      Load load = new Load(server.port(), server.pid(), benchUrl);
+      Load load = new Load(server, benchUrl);
       int serverPartitions = (int) ServerMeters.read(server.port()).value("rapport_ingest_partitions");
       Clients full = new Clients(concurrency, start, "", knownCustomers);
       Clients half;
@@ -619,15 +621,19 @@ public final class Benchmark implements Callable<Integer> {
     private final RequestOptions post;
     private final int port;
     private final long serverPid;
+    private final CompilationMXBean serverCompiler;
+    private final List<GarbageCollectorMXBean> serverCollectors;
     private final String dbUrl;
     /** Where the last measured window's time went (see {@link #inside}), with CPU and WAL per touchpoint. */
     private JsonObject lastWindow;
     /** When the last open loop's samples began, by the clock: lines its slowest requests up with other logs. */
     private Instant lastSamplesBegan;
 
-    Load(int port, long serverPid, String dbUrl) {
-      this.port = port;
-      this.serverPid = serverPid;
+    Load(ServerProcess server, String dbUrl) throws IOException {
+      this.port = server.port();
+      this.serverPid = server.pid();
+      this.serverCompiler = server.compiler();
+      this.serverCollectors = server.collectors();
       this.dbUrl = dbUrl;
       http = vertx.createHttpClient(
           new HttpClientOptions().setMaxPoolSize(Math.max(concurrency, latencyClients)).setKeepAlive(true));
@@ -773,6 +779,7 @@ public final class Benchmark implements Callable<Integer> {
       private final ServerMeters meters = ServerMeters.read(port);
       private final CpuUse cpu = CpuUse.read(serverPid);
       private final WalUse wal = WalUse.read(dbUrl);
+      private final JvmUse jvm = JvmUse.read(serverCompiler, serverCollectors);
 
       Window() throws Exception {}
 
@@ -784,7 +791,8 @@ public final class Benchmark implements Callable<Integer> {
                 .put("server", microsPer(used.serverNanos(), touchpoints))
                 .put("load", microsPer(used.loadNanos(), touchpoints))
                 .put("postgres", microsPer(used.postgresNanos(), touchpoints)))
-            .put("wal_bytes_per_touchpoint", bytesPer(logged, touchpoints));
+            .put("wal_bytes_per_touchpoint", bytesPer(logged, touchpoints))
+            .put("server_jvm", JvmUse.read(serverCompiler, serverCollectors).since(jvm));
       }
     }
 

@@ -5,6 +5,7 @@ import io.rapport.engine.Main;
 import java.io.IOException;
 import java.io.Writer;
 import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.ServerSocket;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -97,6 +100,19 @@ final class ServerProcess implements AutoCloseable {
   /** The server JVM's compiler, for the warm-up to wait on. */
   CompilationMXBean compiler() throws IOException {
     return ManagementFactory.newPlatformMXBeanProxy(beans, ManagementFactory.COMPILATION_MXBEAN_NAME, CompilationMXBean.class);
+  }
+
+  /** The server JVM's collectors. */
+  List<GarbageCollectorMXBean> collectors() throws IOException {
+    List<GarbageCollectorMXBean> collectors = new ArrayList<>();
+    try {
+      for (ObjectName name : beans.queryNames(new ObjectName(ManagementFactory.GARBAGE_COLLECTOR_MXBEAN_DOMAIN_TYPE + ",*"), null)) {
+        collectors.add(ManagementFactory.newPlatformMXBeanProxy(beans, name.getCanonicalName(), GarbageCollectorMXBean.class));
+      }
+    } catch (MalformedObjectNameException e) {
+      throw new IllegalStateException(e);
+    }
+    return collectors;
   }
 
   /** The server JVM's memory. */

@@ -42,6 +42,9 @@ class ServerProcessTest {
           .isNotEqualTo(Runtime.getRuntime().maxMemory());
       assertThat(server.heapUsedMb()).isBetween(1L, 256L);
       assertThat(server.compiler().getTotalCompilationTime()).isPositive();
+      // and its collectors: the full collection heapUsedMb asked for is counted there
+      assertThat(server.collectors()).isNotEmpty();
+      assertThat(JvmUse.read(server.compiler(), server.collectors()).collections()).isPositive();
     } finally {
       server.close();
     }
