@@ -180,7 +180,8 @@ public final class Benchmark implements Callable<Integer> {
         throughput = load.closedLoop(full, warm, seconds);
         fullInside = load.lastWindow;
         warmupSeconds = warm.seconds();
-        jitShare = warm.compilingShareSinceEnd();
+        // what the compiler still cost the measurement: its share over the measured window
+        jitShare = fullInside.getJsonObject("server_jvm").getDouble("jit_share");
         // Latency is measured in a steady state at half load, not while the server still sends
         // the actions the full load left behind.
         backlog = pendingActions(benchUrl);

@@ -12,7 +12,6 @@ import java.util.List;
 record JvmUse(long compilingMillis, long collectingMillis, long collections, long nanos) {
 
   static JvmUse read(CompilationMXBean compiler, List<GarbageCollectorMXBean> collectors) {
-    long compiling = compiler.isCompilationTimeMonitoringSupported() ? compiler.getTotalCompilationTime() : 0;
     long collecting = 0;
     long count = 0;
     for (GarbageCollectorMXBean c : collectors) {
@@ -20,7 +19,12 @@ record JvmUse(long compilingMillis, long collectingMillis, long collections, lon
       collecting += Math.max(0, c.getCollectionTime());
       count += Math.max(0, c.getCollectionCount());
     }
-    return new JvmUse(compiling, collecting, count, System.nanoTime());
+    return new JvmUse(compilingMillis(compiler), collecting, count, System.nanoTime());
+  }
+
+  /** Milliseconds all compiler threads have spent compiling, or 0 where the JVM does not say. */
+  static long compilingMillis(CompilationMXBean compiler) {
+    return compiler != null && compiler.isCompilationTimeMonitoringSupported() ? compiler.getTotalCompilationTime() : 0;
   }
 
   /**

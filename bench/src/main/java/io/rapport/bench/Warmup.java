@@ -26,7 +26,6 @@ final class Warmup {
   private final Duration span;
   private long started;
   private long ended;
-  private long compilingAtEnd;
 
   /** {@code compiler} is the server JVM's. */
   Warmup(Duration least, Duration most, CompilationMXBean compiler) {
@@ -61,7 +60,6 @@ final class Warmup {
       double share = (now.compilingMillis - first.compilingMillis) * 1e6 / (now.nanos - first.nanos);
       if ((spanned && share < QUIET && ready.getAsBoolean()) || now.nanos >= deadline) {
         ended = now.nanos;
-        compilingAtEnd = now.compilingMillis;
         return ended;
       }
       if (spanned) {
@@ -77,13 +75,7 @@ final class Warmup {
     return (ended - started) / 1e9;
   }
 
-  /** Share of one core the compiler has taken since the warm-up ended: what it still cost the measurement. */
-  double compilingShareSinceEnd() {
-    return (compilingMillis() - compilingAtEnd) * 1e6 / (System.nanoTime() - ended);
-  }
-
-  /** Milliseconds all compiler threads have spent compiling, or 0 where the JVM does not say. */
   private long compilingMillis() {
-    return compiler != null && compiler.isCompilationTimeMonitoringSupported() ? compiler.getTotalCompilationTime() : 0;
+    return JvmUse.compilingMillis(compiler);
   }
 }

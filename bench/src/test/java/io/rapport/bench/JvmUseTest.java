@@ -12,12 +12,13 @@ class JvmUseTest {
   }
 
   @Test
-  void aCollectionInTheWindowIsCountedWithItsTime() {
+  void aCollectionInTheWindowIsCounted() {
     JvmUse before = now();
     System.gc();
     JsonObject window = now().since(before);
 
     assertThat(window.getLong("gc_count")).isGreaterThanOrEqualTo(1);
+    // its time may round to 0 ms on a small heap, but never goes back
     assertThat(window.getLong("gc_ms")).isGreaterThanOrEqualTo(0);
   }
 

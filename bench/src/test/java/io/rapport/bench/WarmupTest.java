@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.CompilationMXBean;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -33,13 +34,15 @@ class WarmupTest {
   }
 
   @Test
-  void aCompilerThatNeverSettlesEndsTheWarmUpAtItsLongest() throws Exception {
+  void aCompilerThatNeverSettlesEndsTheWarmUpAtItsLongestAndShowsInTheMeasuredWindow() throws Exception {
     long t0 = System.nanoTime();
-    Warmup warm = new Warmup(Duration.ZERO, Duration.ofMillis(500), compiler(() -> ms(t0)), WINDOW, SPAN);
+    CompilationMXBean compiler = compiler(() -> ms(t0));
+    Warmup warm = new Warmup(Duration.ZERO, Duration.ofMillis(500), compiler, WINDOW, SPAN);
     warm.awaitEnd(() -> true);
     assertThat(ms(t0)).isBetween(500L, 2_000L);
+    JvmUse windowBegins = JvmUse.read(compiler, List.of());
     Thread.sleep(200);
-    assertThat(warm.compilingShareSinceEnd()).isGreaterThan(0.5);
+    assertThat(JvmUse.read(compiler, List.of()).since(windowBegins).getDouble("jit_share")).isGreaterThan(0.5);
   }
 
   private static long ms(long since) {
