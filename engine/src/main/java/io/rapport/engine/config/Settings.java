@@ -101,9 +101,9 @@ public final class Settings {
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
       duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes.");
   public static final Setting<Duration> METRICS_REFRESH =
-      duration("metrics.refresh", "PT15S", "Least time between two counts of the gauges computed from the store (customers per stage, timers pending); once counts take over 0.1 s, the next waits metrics.count-spacing times as long as counting took.");
+      duration("metrics.refresh", "PT15S", "Least time between the beginnings of two censuses of the gauges computed from the store (customers per stage, timers pending); a census of a large store takes longer (see metrics.count-spacing).");
   public static final Setting<Integer> METRICS_COUNT_SPACING =
-      integer("metrics.count-spacing", "100", 1, 100_000, "Once the store's counts take over 0.1 s, the next waits this many times as long as counting took: 100 keeps counting under 1% of one connection's time; 1 counts as often as metrics.refresh allows.");
+      integer("metrics.count-spacing", "100", 1, 100_000, "A census counts the store a slice (8 MiB of a table) at a time; after each slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one connection's time; 1 counts as fast as half a connection's time allows.");
 
   /** Every key, in the order the README documents them. */
   public static final List<Setting<?>> ALL =

@@ -2,22 +2,28 @@ package io.rapport.engine.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.rapport.engine.store.Census;
+import io.rapport.engine.store.CensusSlice;
 import io.rapport.engine.store.Store;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the gauges counted in the store fresh (customers per stage, timers pending) at a bounded
- * cost to the store: counting scans whole tables, so a large population is counted less often.
+ * Keeps the gauges counted in the store fresh (customers per stage, timers pending) at a bounded cost to the store:
+ * a census is counted a slice of a table at a time, with pauses between slices, and published once complete.
  */
 public final class StoreGauges {
   private static final Logger LOG = LoggerFactory.getLogger(StoreGauges.class);
   public static final String REFRESH = "rapport.gauges.refresh";
-  /** Counts quicker than this are cheap however often they come: they never stretch the wait. */
-  static final Duration CHEAP = Duration.ofMillis(100);
+  /**
+   * Heap pages per slice (8 MiB on PostgreSQL): a few milliseconds of counting. A whole-table count took up to half a
+   * second of a core at 100,000 customers, and under full load on two cores that stalled every request meanwhile.
+   */
+  static final int SLICE_PAGES = 1024;
 
   private final Vertx vertx;
   private final Store store;
@@ -27,14 +33,13 @@ public final class StoreGauges {
   private final AtomicLong pendingTimers = new AtomicLong();
   private final Timer took;
   private volatile long timer = -1;
-  private Duration previous = Duration.ZERO;
+  private Duration previousSlice = Duration.ZERO;
   private volatile boolean stopped;
 
   /**
-   * Counts now, then again after {@code least} or longer: once counts take over {@link #CHEAP},
-   * {@code spacing} times as long as they took. At 100 (the default), counting costs the store at
-   * most 1% of one connection's time: at 100,000 customers the counts take about 0.25 s (every
-   * 25 s); at a million about 2.6 s, every four minutes and a half.
+   * Takes a census now, then again {@code least} after each one began, or later: after each slice, the next waits
+   * {@code spacing} times as long as the slice took. At 100 (the default), counting takes at most 1% of one
+   * connection's time.
    */
   public StoreGauges(Vertx vertx, Store store, JourneyMetrics metrics, Duration least, int spacing) {
     this.vertx = vertx;
@@ -45,12 +50,12 @@ public final class StoreGauges {
     Gauge.builder("rapport.timers.pending", pendingTimers, AtomicLong::get)
         .description("Timers scheduled and not yet fired").register(metrics.registry());
     this.took = Timer.builder(REFRESH)
-        .description("Time to count the store's gauges (customers per stage, timers pending)")
+        .description("Time the store spent counting the gauges (customers per stage, timers pending), summed over a census's slices")
         .register(metrics.registry());
   }
 
   public void start() {
-    refresh();
+    census();
   }
 
   public void stop() {
@@ -59,43 +64,67 @@ public final class StoreGauges {
   }
 
   /**
-   * How long to wait after counts that took {@code previous}, then {@code latest}. The faster of
-   * the two sets the pace: a count slowed by a cold start or a checkpoint stretches nothing, a
-   * large population slows both.
+   * How long to wait after a slice that took {@code latest}, the one before it {@code previous}. The faster of the
+   * two sets the pace, so one slice slowed by a checkpoint or a cold cache stretches nothing.
    */
-  static Duration nextAfter(Duration least, int spacing, Duration previous, Duration latest) {
-    Duration took = previous.compareTo(latest) < 0 ? previous : latest;
-    if (took.compareTo(CHEAP) < 0) {
-      return least;
-    }
-    Duration spaced = took.multipliedBy(spacing);
-    return spaced.compareTo(least) > 0 ? spaced : least;
+  static Duration pauseAfter(int spacing, Duration previous, Duration latest) {
+    return (previous.compareTo(latest) < 0 ? previous : latest).multipliedBy(spacing);
   }
 
-  private void refresh() {
-    AtomicLong spentNanos = new AtomicLong();
+  /** When to begin the next census, once the last slice of one that began {@code sinceBegan} ago is counted. */
+  static Duration nextCensusIn(Duration least, Duration sinceBegan, Duration pause) {
+    Duration rest = least.minus(sinceBegan);
+    return rest.compareTo(pause) > 0 ? rest : pause;
+  }
+
+  private void census() {
+    long began = System.nanoTime();
+    vertx.executeBlocking(() -> store.censusSlices(SLICE_PAGES), false)
+        .onSuccess(slices -> count(slices, 0, Census.NONE, Duration.ZERO, began))
+        .onFailure(e -> {
+          LOG.debug("store gauges: {}", e.getMessage());
+          after(least, this::census);
+        });
+  }
+
+  private void count(List<CensusSlice> slices, int next, Census counted, Duration spent, long began) {
+    AtomicLong sliceNanos = new AtomicLong();
     vertx.executeBlocking(() -> {
           long start = System.nanoTime(); // the store's time, not the wait for a worker thread
           try {
-            pendingTimers.set(store.pendingTimers());
-            return store.customersPerStage();
+            return store.census(slices.get(next));
           } finally {
-            spentNanos.set(System.nanoTime() - start);
+            sliceNanos.set(System.nanoTime() - start);
           }
         }, false)
-        .onSuccess(metrics::customersPerStage)
-        .onFailure(e -> LOG.debug("store gauges: {}", e.getMessage()))
         .onComplete(done -> {
-          Duration spent = Duration.ofNanos(spentNanos.get());
-          took.record(spent);
-          Duration next = nextAfter(least, spacing, previous, spent);
-          previous = spent;
-          if (!stopped) {
-            timer = vertx.setTimer(next.toMillis(), id -> refresh());
-            if (stopped) { // stop() ran between the check and the timer
-              vertx.cancelTimer(timer);
-            }
+          Duration slice = Duration.ofNanos(sliceNanos.get());
+          Duration pause = pauseAfter(spacing, previousSlice, slice);
+          previousSlice = slice;
+          Duration sinceBegan = Duration.ofNanos(System.nanoTime() - began);
+          if (done.failed()) { // a census missing a slice would show customers gone: publish none
+            LOG.debug("store gauges: {}", done.cause().getMessage());
+            after(nextCensusIn(least, sinceBegan, pause), this::census);
+          } else if (next + 1 < slices.size()) {
+            Census sum = counted.plus(done.result());
+            after(pause, () -> count(slices, next + 1, sum, spent.plus(slice), began));
+          } else {
+            Census census = counted.plus(done.result());
+            metrics.customersPerStage(census.customersPerStage());
+            pendingTimers.set(census.pendingTimers());
+            took.record(spent.plus(slice));
+            after(nextCensusIn(least, sinceBegan, pause), this::census);
           }
         });
+  }
+
+  private void after(Duration wait, Runnable then) {
+    if (stopped) {
+      return;
+    }
+    timer = vertx.setTimer(Math.max(1, wait.toMillis()), id -> then.run());
+    if (stopped) { // stop() ran between the check and the timer
+      vertx.cancelTimer(timer);
+    }
   }
 }

@@ -443,18 +443,68 @@ public final class JdbcStore implements Store {
     }
   }
 
+  /**
+   * On PostgreSQL 14 and later, cuts each table by its pages as it stands: a slice is then read by a TID range scan
+   * of its pages alone. Elsewhere (H2, older PostgreSQL, where a slice would scan the whole table) each table is one
+   * slice.
+   */
   @Override
-  public Map<String, Long> customersPerStage() {
-    Map<String, Long> counts = new TreeMap<>();
-    try (Connection c = pool.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT stage, count(*) FROM customers GROUP BY stage")) {
-      while (rs.next()) {
-        counts.put(rs.getString(1), rs.getLong(2));
+  public List<CensusSlice> censusSlices(int pages) {
+    if (pages < 1) {
+      throw new IllegalArgumentException("a census slice holds at least one page, not " + pages);
+    }
+    List<CensusSlice> slices = new ArrayList<>();
+    try (Connection c = pool.getConnection()) {
+      boolean byPages = dialect == Dialect.POSTGRESQL && c.getMetaData().getDatabaseMajorVersion() >= 14;
+      try (PreparedStatement ps = byPages
+          ? c.prepareStatement("SELECT pg_relation_size(?::regclass) / current_setting('block_size')::bigint") : null) {
+        for (CensusSlice.Table table : CensusSlice.Table.values()) {
+          long from = 0;
+          if (byPages) {
+            ps.setString(1, table.sqlName);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              for (long size = rs.getLong(1); from + pages < size; from += pages) {
+                slices.add(new CensusSlice(table, from, from + pages));
+              }
+            }
+          }
+          slices.add(new CensusSlice(table, from, CensusSlice.END));
+        }
       }
-      return counts;
+      return slices;
     } catch (SQLException e) {
-      throw failure("cannot count customers", e);
+      throw failure("cannot size the tables to count", e);
+    }
+  }
+
+  @Override
+  public Census census(CensusSlice slice) {
+    boolean stages = slice.table() == CensusSlice.Table.CUSTOMERS;
+    String where = slice.isWhole() ? "" : " WHERE ctid >= ?::tid" + (slice.runsToEnd() ? "" : " AND ctid < ?::tid");
+    String sql = stages
+        ? "SELECT stage, count(*) FROM customers" + where + " GROUP BY stage"
+        : "SELECT count(*) FROM timers" + where;
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (!slice.isWhole()) {
+        ps.setString(1, "(" + slice.fromPage() + ",0)");
+        if (!slice.runsToEnd()) {
+          ps.setString(2, "(" + slice.untilPage() + ",0)");
+        }
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!stages) {
+          rs.next();
+          return Census.ofTimers(rs.getLong(1));
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        while (rs.next()) {
+          counts.put(rs.getString(1), rs.getLong(2));
+        }
+        return Census.ofStages(counts);
+      }
+    } catch (SQLException e) {
+      throw failure("cannot count " + slice.table().sqlName, e);
     }
   }
 
@@ -588,17 +638,6 @@ public final class JdbcStore implements Store {
       }
       return new ClaimedTimers(claimed, movedOn);
     });
-  }
-
-  @Override
-  public long pendingTimers() {
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM timers")) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw failure("cannot count timers", e);
-    }
   }
 
   @Override

@@ -41,7 +41,18 @@ public interface Store extends AutoCloseable {
 
   CustomerJourney journey(String customerId);
 
-  Map<String, Long> customersPerStage();
+  /**
+   * The slices a census of the store is taken in, each at most {@code pages} heap pages of one table, so that no
+   * single count holds a connection, and a core, for long. Each table's last slice runs to its end. A store that
+   * cannot cut a table by pages gives it whole.
+   */
+  List<CensusSlice> censusSlices(int pages);
+
+  /**
+   * Customers per stage, or timers pending, in one slice. Each slice is counted in its own snapshot, so a census
+   * of a store being written is off by the rows that moved between slices while it was taken.
+   */
+  Census census(CensusSlice slice);
 
   /**
    * Claims up to {@code limit} pending actions due at {@code now}: they are not due again before
@@ -60,8 +71,10 @@ public interface Store extends AutoCloseable {
    */
   ClaimedTimers claimDueTimers(Instant now, int limit, Duration lease);
 
-  /** Timers scheduled and not yet fired. */
-  long pendingTimers();
+  /** Timers scheduled and not yet fired, counted at once. */
+  default long pendingTimers() {
+    return census(CensusSlice.whole(CensusSlice.Table.TIMERS)).pendingTimers();
+  }
 
   /**
    * Streams the stored touchpoints (not timers: a replay schedules its own) with from &lt;=

@@ -1,43 +1,98 @@
 package io.rapport.engine.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rapport.engine.store.CensusSlice;
+import io.rapport.engine.store.InMemoryStore;
+import io.rapport.engine.store.StoreException;
+import io.rapport.rules.Customer;
+import io.vertx.core.Vertx;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class StoreGaugesTest {
   private static final Duration REFRESH = Duration.ofSeconds(15);
+  private final Vertx vertx = Vertx.vertx();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final InMemoryStore store = new InMemoryStore();
+  private StoreGauges gauges;
 
-  @Test
-  void quickCountsComeEveryMetricsRefresh() {
-    assertThat(StoreGauges.nextAfter(REFRESH, 100, Duration.ofMillis(30), Duration.ofMillis(40))).isEqualTo(REFRESH);
+  @AfterEach
+  void close() {
+    if (gauges != null) {
+      gauges.stop();
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
   @Test
-  void countsUnderATenthOfASecondNeverStretchTheWait() {
-    Duration often = Duration.ofMillis(500);
-    assertThat(StoreGauges.nextAfter(often, 100, Duration.ofMillis(60), Duration.ofMillis(90))).isEqualTo(often);
+  void eachSliceIsFollowedByAPauseOfAHundredTimesItsCountSoCountingCostsTheStoreAtMostOnePercent() {
+    assertThat(StoreGauges.pauseAfter(100, Duration.ofMillis(6), Duration.ofMillis(5))).isEqualTo(Duration.ofMillis(500));
   }
 
   @Test
-  void slowCountsWaitAHundredTimesTheirTimeSoCountingCostsTheStoreAtMostOnePercent() {
-    // a million customers: counting takes seconds, and minutes of stale stage counts are the price
-    assertThat(StoreGauges.nextAfter(REFRESH, 100, Duration.ofMillis(2600), Duration.ofMillis(2900)))
-        .isEqualTo(Duration.ofSeconds(260));
+  void oneSlowSliceAloneStretchesNothing() {
+    // a slice that met a checkpoint or a cold cache
+    assertThat(StoreGauges.pauseAfter(100, Duration.ofMillis(5), Duration.ofMillis(400))).isEqualTo(Duration.ofMillis(500));
   }
 
   @Test
-  void oneSlowCountAloneStretchesNothing() {
-    // the first count after a start, or one that met a checkpoint
-    assertThat(StoreGauges.nextAfter(REFRESH, 100, Duration.ZERO, Duration.ofMillis(900))).isEqualTo(REFRESH);
-    assertThat(StoreGauges.nextAfter(REFRESH, 100, Duration.ofMillis(20), Duration.ofMillis(900))).isEqualTo(REFRESH);
+  void quickCensusesComeEveryMetricsRefresh() {
+    assertThat(StoreGauges.nextCensusIn(REFRESH, Duration.ofMillis(40), Duration.ofMillis(300)))
+        .isEqualTo(Duration.ofMillis(14_960));
   }
 
   @Test
-  void aSpacingOfOneCountsAgainAsSoonAsTheRefreshOrTheLastCountAllows() {
-    // an operator who wants fresh stage counts and accepts what counting costs
-    Duration often = Duration.ofMillis(500);
-    assertThat(StoreGauges.nextAfter(often, 1, Duration.ofMillis(300), Duration.ofMillis(400))).isEqualTo(often);
-    assertThat(StoreGauges.nextAfter(often, 1, Duration.ofMillis(2600), Duration.ofMillis(2900))).isEqualTo(Duration.ofMillis(2600));
+  void aCensusLongerThanTheRefreshStartsTheNextAfterItsLastPause() {
+    // a million customers: a census of some 2,500 ms of counting spread over four minutes
+    assertThat(StoreGauges.nextCensusIn(REFRESH, Duration.ofSeconds(250), Duration.ofMillis(800)))
+        .isEqualTo(Duration.ofMillis(800));
+  }
+
+  @Test
+  void aCensusCountsEverySliceOnceAndShowsTheirSum() {
+    addCustomers(1500, "LEAD");
+    addCustomers(1000, "NEW_CUSTOMER");
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> customersIn("LEAD") == 1500 && customersIn("NEW_CUSTOMER") == 1000);
+    assertThat(List.copyOf(store.counted).subList(0, 4)).extracting(CensusSlice::fromPage).containsExactly(0L, 1024L, 2048L, 0L);
+    assertThat(registry.get(StoreGauges.REFRESH).timer().count()).isPositive();
+  }
+
+  @Test
+  void aCensusThatFailsIsTakenAgainAndCountsAreShownOnceComplete() {
+    addCustomers(2500, "LEAD");
+    store.failNextCensus = new StoreException("connection lost", null, true);
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> customersIn("LEAD") == 2500);
+    List<CensusSlice> counted = List.copyOf(store.counted);
+    assertThat(counted.get(0).fromPage()).as("the failed census stopped at its first slice").isZero();
+    assertThat(counted.get(1).fromPage()).as("the next began anew").isZero();
+  }
+
+  private void start() {
+    gauges = new StoreGauges(vertx, store, new JourneyMetrics(registry), Duration.ofMillis(50), 1);
+    gauges.start();
+  }
+
+  private void addCustomers(int count, String stage) {
+    for (int i = 0; i < count; i++) {
+      String id = stage + "-" + i;
+      store.customers.put(id, new Customer(id, stage, null, 0, BigDecimal.ZERO, null, null, null, 0, Map.of(), 1));
+    }
+  }
+
+  private double customersIn(String stage) {
+    Gauge gauge = registry.find("rapport.customers").tag("stage", stage).gauge();
+    return gauge == null ? -1 : gauge.value();
   }
 }

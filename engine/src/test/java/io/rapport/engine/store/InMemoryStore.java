@@ -25,6 +25,9 @@ public final class InMemoryStore implements Store {
   /** When set, writes wait for it: lets a test queue touchpoints behind a slow commit. */
   public volatile CountDownLatch writeGate;
   public volatile RuntimeException failNextWrite;
+  public volatile RuntimeException failNextCensus;
+  /** The census slices counted, in order. */
+  public final List<CensusSlice> counted = java.util.Collections.synchronizedList(new ArrayList<>());
   /** Writes waiting at the gate right now. */
   public final java.util.concurrent.atomic.AtomicInteger writesWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -81,10 +84,33 @@ public final class InMemoryStore implements Store {
     throw new UnsupportedOperationException();
   }
 
+  /** Cuts the customers, in id order, into slices of {@code pages} customers: one customer stands for a page. */
   @Override
-  public synchronized Map<String, Long> customersPerStage() {
-    return customers.values().stream()
-        .collect(Collectors.groupingBy(Customer::getStage, TreeMap::new, Collectors.counting()));
+  public synchronized List<CensusSlice> censusSlices(int pages) {
+    List<CensusSlice> slices = new ArrayList<>();
+    long from = 0;
+    for (; from + pages < customers.size(); from += pages) {
+      slices.add(new CensusSlice(CensusSlice.Table.CUSTOMERS, from, from + pages));
+    }
+    slices.add(new CensusSlice(CensusSlice.Table.CUSTOMERS, from, CensusSlice.END));
+    slices.add(CensusSlice.whole(CensusSlice.Table.TIMERS));
+    return slices;
+  }
+
+  @Override
+  public synchronized Census census(CensusSlice slice) {
+    counted.add(slice);
+    RuntimeException failure = failNextCensus;
+    if (failure != null) {
+      failNextCensus = null;
+      throw failure;
+    }
+    if (slice.table() == CensusSlice.Table.TIMERS) {
+      return Census.NONE;
+    }
+    return Census.ofStages(customers.values().stream().sorted(java.util.Comparator.comparing(Customer::getId))
+        .skip(slice.fromPage()).limit(slice.untilPage() - slice.fromPage())
+        .collect(Collectors.groupingBy(Customer::getStage, TreeMap::new, Collectors.counting())));
   }
 
   @Override
@@ -107,11 +133,6 @@ public final class InMemoryStore implements Store {
     touchpoints.values().stream().map(Decided::touchpoint)
         .filter(t -> !t.occurredAt().isBefore(from) && !t.occurredAt().isAfter(until))
         .sorted(java.util.Comparator.comparing(io.rapport.rules.Touchpoint::occurredAt)).forEach(sink);
-  }
-
-  @Override
-  public long pendingTimers() {
-    return 0;
   }
 
   @Override
