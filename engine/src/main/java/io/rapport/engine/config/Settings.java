@@ -103,7 +103,7 @@ public final class Settings {
   public static final Setting<Duration> METRICS_REFRESH =
       duration("metrics.refresh", "PT15S", "Least time between the beginnings of two censuses of the gauges computed from the store (customers per stage, timers pending); a census of a large store takes longer (see metrics.count-spacing).");
   public static final Setting<Integer> METRICS_COUNT_SPACING =
-      integer("metrics.count-spacing", "100", 1, 100_000, "A census counts the store a slice (8 MiB of a table) at a time; after each slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one connection's time; 1 counts as fast as half a connection's time allows.");
+      integer("metrics.count-spacing", "100", 1, 100_000, "A census counts the store a slice (2 MiB of a table) at a time; after each slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one connection's time; 1 counts as fast as half a connection's time allows.");
 
   /** Every key, in the order the README documents them. */
   public static final List<Setting<?>> ALL =

@@ -14,6 +14,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +65,9 @@ class StoreGaugesTest {
     start();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> customersIn("LEAD") == 1500 && customersIn("NEW_CUSTOMER") == 1000);
-    assertThat(List.copyOf(store.counted).subList(0, 4)).extracting(CensusSlice::fromPage).containsExactly(0L, 1024L, 2048L, 0L);
+    List<Long> customerSlices = LongStream.iterate(0, page -> page < 2500, page -> page + StoreGauges.SLICE_PAGES).boxed().toList();
+    assertThat(List.copyOf(store.counted).subList(0, customerSlices.size() + 1)).extracting(CensusSlice::fromPage)
+        .as("each customer slice once, then the timers").containsExactlyElementsOf(concat(customerSlices, 0L));
     assertThat(registry.get(StoreGauges.REFRESH).timer().count()).isPositive();
   }
 
@@ -89,6 +93,10 @@ class StoreGaugesTest {
       String id = stage + "-" + i;
       store.customers.put(id, new Customer(id, stage, null, 0, BigDecimal.ZERO, null, null, null, 0, Map.of(), 1));
     }
+  }
+
+  private static List<Long> concat(List<Long> pages, long page) {
+    return Stream.concat(pages.stream(), Stream.of(page)).toList();
   }
 
   private double customersIn(String stage) {
