@@ -39,12 +39,14 @@ public final class Database {
     config.setAutoCommit(true);
     config.setConnectionTimeout(10_000);
     if (dialect == Dialect.POSTGRESQL) {
-      // Plan every execution with the tables' current size. A generic plan cached while a table
-      // was small (a new database) keeps choosing a full scan for the set-based writes.
-      // Rapport's statements find rows by key. Without fresh statistics (autovacuum off, or a
-      // table that just grew) the planner takes a table for small and joins a batch of a few
-      // hundred keys against a full scan of it; a full scan stays for reads no index serves.
-      config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; SET enable_seqscan = off");
+      // Plan each statement once per connection, not at every execution: planning the group
+      // commit's statement (seven WITH clauses) at every commit cost PostgreSQL about a quarter of
+      // its CPU per touchpoint at half load, where commits are small (benchmark, issue 5). A
+      // generic plan does not know the
+      // tables' sizes; made while a table was small (a new database, or no fresh statistics),
+      // it would join a batch of a few hundred keys against a full scan of it. Rapport's
+      // statements find rows by key, so full scans are off; one stays for reads no index serves.
+      config.setConnectionInitSql("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off");
     }
     config.setInitializationFailTimeout(10_000);
     if (registry != null) {
