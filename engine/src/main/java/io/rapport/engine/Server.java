@@ -92,7 +92,8 @@ public final class Server implements AutoCloseable {
     int partitions = settings.get(Settings.PARTITIONS);
     int connections = settings.poolSize();
     JdbcStore store =
-        Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD), connections, registry);
+        Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD), connections,
+            settings.get(Settings.DB_FLUSH_AFTER_KB), registry);
     LOG.info("store: {}, {} connections; {} partitions", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath(),
         connections, partitions);
 

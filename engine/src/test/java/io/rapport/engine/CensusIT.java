@@ -54,7 +54,7 @@ class CensusIT {
     } else {
       url = Database.embeddedUrl(Files.createTempDirectory("rapport-census"));
     }
-    store = Database.open(url, "", "", 4, null);
+    store = Database.open(url, "", "", 4, 2048, null);
   }
 
   @ParameterizedTest

@@ -53,7 +53,7 @@ class StoredTimersIT {
     } else {
       url = Database.embeddedUrl(Files.createTempDirectory("rapport-timers"));
     }
-    store = Database.open(url, "", "", 4, null);
+    store = Database.open(url, "", "", 4, 2048, null);
   }
 
   /** A purchase whose rules (re)schedule the customer's inactivity timer for {@code due}. */

@@ -68,7 +68,7 @@ public class GroupCommit {
     }
     String server = ADMIN_URL.substring(0, ADMIN_URL.indexOf('/', "jdbc:postgresql://".length()) + 1);
     String query = ADMIN_URL.contains("?") ? ADMIN_URL.substring(ADMIN_URL.indexOf('?')) : "";
-    store = Database.open(server + database + query, "", "", 2, null);
+    store = Database.open(server + database + query, "", "", 2, 2048, null);
     mix = new TouchpointMix(3, 100_000, "jmh" + size, Instant.parse("2026-01-01T00:00:00Z"));
   }
 

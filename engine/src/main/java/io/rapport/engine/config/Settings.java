@@ -43,6 +43,11 @@ public final class Settings {
       new Setting<>("db.pool-size", AUTO, "Connections in the database pool; auto is ingest.partitions + "
           + POOL_BEYOND_PARTITIONS + " (the relay, timers, API and gauges).", false,
           v -> v.equals(AUTO) ? Optional.empty() : Optional.of(range(parseIntOr(v, AUTO), 2, 200)));
+  // PostgreSQL leaves what a connection writes out of its buffers dirty in the kernel's cache,
+  // until a checkpoint's sync flushes it all at once: commits queued behind that flush for up to
+  // half a second (benchmark, issue 5). 2 MiB is the largest PostgreSQL allows.
+  public static final Setting<Integer> DB_FLUSH_AFTER_KB =
+      integer("db.flush-after-kb", "2048", 0, 2048, "PostgreSQL only: the server's connections have the kernel write their data pages out every this many kB (PostgreSQL's backend_flush_after) rather than at a checkpoint's sync, all at once; 0 leaves PostgreSQL's setting.");
   // A partition is one thread that decides, then waits on its commit; while it waits another
   // partition's turn keeps the core busy, so two per core. On two cores that is four: two
   // partitions took more touchpoints per second in four pairs of benchmark runs out of five, but
@@ -107,7 +112,7 @@ public final class Settings {
 
   /** Every key, in the order the README documents them. */
   public static final List<Setting<?>> ALL =
-      List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
+      List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_FLUSH_AFTER_KB,
           PARTITIONS, GROUP_COMMIT_MAX, MAX_IN_FLIGHT, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
           CACHE_CUSTOMERS, DROP_DIR, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS,
           ACTIONS_CONNECTOR, ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL,

@@ -21,9 +21,11 @@ public final class Database {
   /**
    * Opens the pool and brings the schema up to date.
    *
+   * @param flushAfterKb PostgreSQL's backend_flush_after for the pool's connections; 0 leaves the server's
    * @param registry nullable; pool metrics go there
    */
-  public static JdbcStore open(String url, String user, String password, int poolSize, MeterRegistry registry) {
+  public static JdbcStore open(String url, String user, String password, int poolSize, int flushAfterKb,
+      MeterRegistry registry) {
     Dialect dialect = Dialect.of(url);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(dialect == Dialect.POSTGRESQL ? withBatchRewrite(url) : url);
@@ -42,11 +44,12 @@ public final class Database {
       // Plan each statement once per connection, not at every execution: planning the group
       // commit's statement (seven WITH clauses) at every commit cost PostgreSQL about a quarter of
       // its CPU per touchpoint at half load, where commits are small (benchmark, issue 5). A
-      // generic plan does not know the
-      // tables' sizes; made while a table was small (a new database, or no fresh statistics),
-      // it would join a batch of a few hundred keys against a full scan of it. Rapport's
-      // statements find rows by key, so full scans are off; one stays for reads no index serves.
-      config.setConnectionInitSql("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off");
+      // generic plan does not know the tables' sizes; made while a table was small (a new
+      // database, or no fresh statistics), it would join a batch of a few hundred keys against
+      // a full scan of it. Rapport's statements find rows by key, so full scans are off; one
+      // stays for reads no index serves.
+      config.setConnectionInitSql("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off"
+          + (flushAfterKb > 0 ? "; SET backend_flush_after = '" + flushAfterKb + "kB'" : ""));
     }
     config.setInitializationFailTimeout(10_000);
     if (registry != null) {

@@ -40,6 +40,8 @@ class SettingsTest {
         .hasMessageContaining("outside 0..65535");
     assertThatThrownBy(() -> Settings.load(Map.of("RAPPORT_OUTBOX_BACKOFF_INITIAL", "1s"), null))
         .hasMessageContaining("ISO-8601 duration");
+    assertThatThrownBy(() -> Settings.load(Map.of("RAPPORT_DB_FLUSH_AFTER_KB", "4096"), null))
+        .as("PostgreSQL allows 2 MiB at most").hasMessageContaining("outside 0..2048");
   }
 
   @Test
