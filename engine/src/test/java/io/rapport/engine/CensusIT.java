@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.rapport.engine.store.Census;
 import io.rapport.engine.store.CensusSlice;
-import io.rapport.engine.store.Database;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.JdbcStore;
 import io.rapport.engine.store.WriteBatch;
@@ -15,7 +14,6 @@ import io.rapport.rules.Decision;
 import io.rapport.rules.TimerRequest;
 import io.rapport.rules.Touchpoint;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,28 +31,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CensusIT {
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-  private TestDatabase database;
+  private TestStore opened;
   private JdbcStore store;
 
   @AfterEach
   void close() throws Exception {
-    if (store != null) {
-      store.close();
-    }
-    if (database != null) {
-      database.close();
+    if (opened != null) {
+      opened.close();
     }
   }
 
   private void open(String backend) throws Exception {
-    String url;
-    if (backend.equals("postgresql")) {
-      database = TestDatabase.create();
-      url = database.url();
-    } else {
-      url = Database.embeddedUrl(Files.createTempDirectory("rapport-census"));
-    }
-    store = Database.open(url, "", "", 4, 2048, null);
+    opened = TestStore.open(backend);
+    store = opened.store();
   }
 
   @ParameterizedTest

@@ -3,7 +3,6 @@ package io.rapport.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rapport.engine.store.ClaimedTimers;
-import io.rapport.engine.store.Database;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.DueTimer;
 import io.rapport.engine.store.JdbcStore;
@@ -12,7 +11,6 @@ import io.rapport.rules.Decision;
 import io.rapport.rules.TimerRequest;
 import io.rapport.rules.Touchpoint;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,28 +30,19 @@ class StoredTimersIT {
   private static final String INACTIVE = "inactive-90";
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private final AtomicInteger ids = new AtomicInteger();
-  private TestDatabase database;
+  private TestStore opened;
   private JdbcStore store;
 
   @AfterEach
   void close() throws Exception {
-    if (store != null) {
-      store.close();
-    }
-    if (database != null) {
-      database.close();
+    if (opened != null) {
+      opened.close();
     }
   }
 
   private void open(String backend) throws Exception {
-    String url;
-    if (backend.equals("postgresql")) {
-      database = TestDatabase.create();
-      url = database.url();
-    } else {
-      url = Database.embeddedUrl(Files.createTempDirectory("rapport-timers"));
-    }
-    store = Database.open(url, "", "", 4, 2048, null);
+    opened = TestStore.open(backend);
+    store = opened.store();
   }
 
   /** A purchase whose rules (re)schedule the customer's inactivity timer for {@code due}. */
