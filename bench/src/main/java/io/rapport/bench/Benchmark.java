@@ -228,7 +228,7 @@ public final class Benchmark implements Callable<Integer> {
           .put("jit_share", round(jitShare))
           .put("heap_used_mb", heapMb)
           .put("inside_server", new JsonObject().put("full_load", fullInside).put("half_load", halfInside))
-          // clustered times mean one stall (a checkpoint, a GC, a count); spread ones, queueing
+          // clustered times mean one stall (a checkpoint starting or syncing, a GC); spread ones, queueing
           .put("half_load_slowest", latency.slowest(10))
           .put("half_load_began_at", halfBegan.toString())
           .put("postgres", PostgresSettings.read(dbUrl).toJson());

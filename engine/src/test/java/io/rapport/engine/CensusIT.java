@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,19 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CensusIT {
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-  private TestStore opened;
+  @RegisterExtension final TestStores stores = new TestStores();
   private JdbcStore store;
 
-  @AfterEach
-  void close() throws Exception {
-    if (opened != null) {
-      opened.close();
-    }
-  }
-
   private void open(String backend) throws Exception {
-    opened = TestStore.open(backend);
-    store = opened.store();
+    store = stores.open(backend);
   }
 
   @ParameterizedTest

@@ -2,52 +2,47 @@ package io.rapport.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rapport.engine.store.JdbcStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the server's connections to PostgreSQL are set up: plans made once, writes flushed as they go. */
 class StoreConnectionsIT {
-  private TestStore opened;
-
-  @AfterEach
-  void close() throws Exception {
-    if (opened != null) {
-      opened.close();
-    }
-  }
+  @RegisterExtension final TestStores stores = new TestStores();
 
   @Test
   void connectionsPlanStatementsOnceWithoutFullScansAndFlushTheirWritesEveryTwoMegabytes() throws Exception {
-    open(TestStore.FLUSH_AFTER_KB);
-    assertThat(show("plan_cache_mode")).isEqualTo("force_generic_plan");
-    assertThat(show("enable_seqscan")).isEqualTo("off");
-    assertThat(show("backend_flush_after")).isEqualTo("2MB");
+    JdbcStore store = stores.open("postgresql", TestStores.FLUSH_AFTER_KB);
+    assertThat(setting(store, "plan_cache_mode")).isEqualTo("force_generic_plan");
+    assertThat(setting(store, "enable_seqscan")).isEqualTo("off");
+    assertThat(setting(store, "backend_flush_after")).isEqualTo("256"); // pages of 8 kB: 2 MB
   }
 
   @Test
   void aFlushAfterOfZeroLeavesPostgresqlsOwnSetting() throws Exception {
-    open(0);
-    String servers;
-    try (Connection c = java.sql.DriverManager.getConnection(opened.url()); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SHOW backend_flush_after")) {
-      rs.next();
-      servers = rs.getString(1);
-    }
-    assertThat(show("backend_flush_after")).isEqualTo(servers);
+    JdbcStore store = stores.open("postgresql", 0);
+    // reset_val is what the connection had before its own SETs: the server's configuration
+    assertThat(setting(store, "backend_flush_after")).isEqualTo(resetValue(store, "backend_flush_after"));
   }
 
-  private void open(int flushAfterKb) throws Exception {
-    opened = TestStore.open("postgresql", flushAfterKb);
+  private static String setting(JdbcStore store, String name) throws Exception {
+    return read(store, "SELECT setting FROM pg_settings WHERE name = ?", name);
   }
 
-  private String show(String setting) throws Exception {
-    try (Connection c = opened.store().dataSource().getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SHOW " + setting)) {
-      rs.next();
-      return rs.getString(1);
+  private static String resetValue(JdbcStore store, String name) throws Exception {
+    return read(store, "SELECT reset_val FROM pg_settings WHERE name = ?", name);
+  }
+
+  private static String read(JdbcStore store, String sql, String name) throws Exception {
+    try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
     }
   }
 }

@@ -17,7 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,19 +30,11 @@ class StoredTimersIT {
   private static final String INACTIVE = "inactive-90";
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private final AtomicInteger ids = new AtomicInteger();
-  private TestStore opened;
+  @RegisterExtension final TestStores stores = new TestStores();
   private JdbcStore store;
 
-  @AfterEach
-  void close() throws Exception {
-    if (opened != null) {
-      opened.close();
-    }
-  }
-
   private void open(String backend) throws Exception {
-    opened = TestStore.open(backend);
-    store = opened.store();
+    store = stores.open(backend);
   }
 
   /** A purchase whose rules (re)schedule the customer's inactivity timer for {@code due}. */

@@ -456,25 +456,28 @@ public final class JdbcStore implements Store {
     List<CensusSlice> slices = new ArrayList<>();
     try (Connection c = pool.getConnection()) {
       boolean byPages = dialect == Dialect.POSTGRESQL && c.getMetaData().getDatabaseMajorVersion() >= 14;
-      try (PreparedStatement ps = byPages
-          ? c.prepareStatement("SELECT pg_relation_size(?::regclass) / current_setting('block_size')::bigint") : null) {
-        for (CensusSlice.Table table : CensusSlice.Table.values()) {
-          long from = 0;
-          if (byPages) {
-            ps.setString(1, table.sqlName);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              for (long size = rs.getLong(1); from + pages < size; from += pages) {
-                slices.add(new CensusSlice(table, from, from + pages));
-              }
-            }
-          }
-          slices.add(new CensusSlice(table, from, CensusSlice.END));
+      for (CensusSlice.Table table : CensusSlice.Table.values()) {
+        long size = byPages ? pagesOf(c, table) : 0;
+        long from = 0;
+        for (; from + pages < size; from += pages) {
+          slices.add(new CensusSlice(table, from, from + pages));
         }
+        slices.add(new CensusSlice(table, from, CensusSlice.END));
       }
       return slices;
     } catch (SQLException e) {
       throw failure("cannot size the tables to count", e);
+    }
+  }
+
+  /** The table's heap pages on PostgreSQL, as it stands. */
+  private static long pagesOf(Connection c, CensusSlice.Table table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size(?::regclass) / current_setting('block_size')::bigint")) {
+      ps.setString(1, table.sqlName);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 

@@ -1,0 +1,59 @@
+package io.rapport.engine;
+
+import io.rapport.engine.store.Database;
+import io.rapport.engine.store.JdbcStore;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Opens stores for a test, on embedded H2 or on a fresh PostgreSQL database, and closes them with their databases
+ * after it: {@code @RegisterExtension final TestStores stores = new TestStores();}.
+ */
+final class TestStores implements AfterEachCallback {
+  /** The server's default {@code db.flush-after-kb}. */
+  static final int FLUSH_AFTER_KB = 2048;
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  /** {@code backend} is {@code h2} or {@code postgresql}. */
+  JdbcStore open(String backend) throws Exception {
+    return open(backend, FLUSH_AFTER_KB);
+  }
+
+  JdbcStore open(String backend, int flushAfterKb) throws Exception {
+    String url;
+    if (backend.equals("postgresql")) {
+      TestDatabase database = TestDatabase.create();
+      opened.add(database);
+      url = database.url();
+    } else {
+      url = Database.embeddedUrl(Files.createTempDirectory("rapport-store"));
+    }
+    JdbcStore store = Database.open(url, "", "", 4, flushAfterKb, null);
+    opened.add(store);
+    return store;
+  }
+
+  /** Closes the stores, then drops their databases: the last opened first. */
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    Exception failed = null;
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    opened.clear();
+    if (failed != null) {
+      throw failed;
+    }
+  }
+}
