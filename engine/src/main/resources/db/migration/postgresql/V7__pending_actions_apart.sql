@@ -14,3 +14,8 @@ INSERT INTO pending_actions (action_id, next_attempt_at, claimed_until)
     SELECT id, next_attempt_at, claimed_until FROM actions WHERE status = 'pending';
 DROP INDEX actions_due;
 ALTER TABLE actions DROP COLUMN claimed_until;
+-- Nearly every action is updated once, soon after it is written: when it is delivered. Its new
+-- version stays on the page only if the page has room for it, so half of each page is left for
+-- those versions (at 80%, only two in five deliveries found room). The table grows no more for
+-- it: a version that finds no room takes the same space on another page.
+ALTER TABLE actions SET (fillfactor = 50);
