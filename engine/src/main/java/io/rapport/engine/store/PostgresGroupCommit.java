@@ -57,16 +57,13 @@ final class PostgresGroupCommit {
           + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " AS u(customer_id, from_stage, to_stage, rule, reason, touchpoint_id, at)),"
           + " new_actions AS (INSERT INTO actions (idempotency_key, customer_id, type, channel, template, payload, rule,"
-          + " touchpoint_id, status, attempts, next_attempt_at, last_error, created_at)"
+          + " touchpoint_id, status, attempts, next_attempt_at, last_error, created_at, claimed_until)"
           + " SELECT idempotency_key, customer_id, '" + JdbcStore.SEND + "', channel, template, payload::jsonb, rule,"
           + " touchpoint_id, CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, 0, ?::timestamptz,"
-          + " suppressed, ?::timestamptz"
+          + " suppressed, ?::timestamptz, CASE WHEN suppressed IS NULL THEN ?::timestamptz END"
           + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " AS u(idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, suppressed)"
           + " %s RETURNING id, idempotency_key, status),"
-          // the relay's queue (see V7), claimed at once when this server sends the actions itself
-          + " queued_actions AS (INSERT INTO pending_actions (action_id, next_attempt_at, claimed_until)"
-          + " SELECT id, ?::timestamptz, ?::timestamptz FROM new_actions WHERE status = 'pending'),"
           // a fired timer goes only if it is still the one that fired (due_at, not postponed since);
           // a cancel, whatever is pending
           + " gone_timers AS (DELETE FROM timers AS t USING unnest(?::text[], ?::text[], ?::text[])"
@@ -146,9 +143,8 @@ final class PostgresGroupCommit {
       i = transitions.bind(c, ps, i);
       ps.setString(i++, now);
       ps.setString(i++, now);
-      i = actions.bind(c, ps, i);
-      ps.setString(i++, now);
       ps.setString(i++, claimUntil);
+      i = actions.bind(c, ps, i);
       i = gone.bind(c, ps, i);
       set.bind(c, ps, i);
       try (ResultSet rs = ps.executeQuery()) {

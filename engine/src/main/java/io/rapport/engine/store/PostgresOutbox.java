@@ -12,41 +12,32 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The outbox relay's two statements on PostgreSQL: claim a batch of due actions (one UPDATE of
- * their rows in {@code pending_actions}, with SKIP LOCKED, so relays on several servers never
- * share an action) and record a batch of delivery results (one statement over arrays).
+ * The outbox relay's two statements on PostgreSQL: claim a batch of due actions (one UPDATE
+ * with SKIP LOCKED, so relays on several servers never share an action) and record a batch of
+ * delivery results (one UPDATE over arrays).
  */
 final class PostgresOutbox {
-  private static final String PENDING = Delivery.Status.PENDING.column();
   // The lease lives in claimed_until, a column no index covers: the claim is a HOT update.
   // ARRAY(...) runs the due-query once and then looks the ids up by key; with IN (...) the
   // planner may join against a scan of the whole table.
   private static final String CLAIM =
-      "WITH claimed AS (UPDATE pending_actions SET claimed_until = ?::timestamptz WHERE action_id = ANY(ARRAY("
-          + "SELECT action_id FROM pending_actions WHERE next_attempt_at <= ?::timestamptz"
+      "UPDATE actions SET claimed_until = ?::timestamptz WHERE id = ANY(ARRAY(SELECT id FROM actions"
+          + " WHERE status = 'pending' AND next_attempt_at <= ?::timestamptz"
           + " AND (claimed_until IS NULL OR claimed_until < ?::timestamptz)"
-          + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING action_id)"
-          + " SELECT " + JdbcStore.ACTION_COLUMNS + " FROM actions JOIN claimed ON id = action_id";
-  // A delivered or abandoned action leaves the queue; one to try again stays, due later. The
-  // action's own update changes no indexed column, so it stays on its page (see V7).
+          + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING " + JdbcStore.ACTION_COLUMNS;
   private static final String RECORD =
-      "WITH u AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[])"
-          + " AS u(id, status, attempts, next_attempt_at, last_error, sent_at)),"
-          + " done AS (DELETE FROM pending_actions AS p USING u WHERE p.action_id = u.id AND u.status <> '"
-          + PENDING + "'),"
-          + " again AS (UPDATE pending_actions AS p SET next_attempt_at = u.next_attempt_at::timestamptz,"
-          + " claimed_until = NULL FROM u WHERE p.action_id = u.id AND u.status = '" + PENDING + "')"
-          + " UPDATE actions AS a SET status = u.status, attempts = u.attempts,"
-          + " next_attempt_at = u.next_attempt_at::timestamptz, last_error = u.last_error,"
-          + " sent_at = u.sent_at::timestamptz FROM u WHERE a.id = u.id";
+      "UPDATE actions AS a SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at::timestamptz,"
+          + " last_error = u.last_error, sent_at = u.sent_at::timestamptz, claimed_until = NULL"
+          + " FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[])"
+          + " AS u(id, status, attempts, next_attempt_at, last_error, sent_at) WHERE a.id = u.id";
 
   private PostgresOutbox() {}
 
   /** Claims up to {@code limit} due actions for {@code lease}, oldest first; {@code c} must be in a transaction. */
   static List<OutboxAction> claim(Connection c, Instant now, int limit, Duration lease) throws SQLException {
     List<OutboxAction> claimed = new ArrayList<>();
-    // Every delivered action leaves a dead entry in pending_actions_due until vacuum. A plain index
-    // scan marks each one dead the first time it meets it and skips it after; a bitmap scan, which the
+    // Every sent action leaves a dead entry in actions_due until vacuum. A plain index scan marks
+    // each one dead the first time it meets it and skips it after; a bitmap scan, which the
     // planner prefers while the table's statistics are old, visits the heap for all of them on
     // every poll (300k entries, 140 ms a poll, after a minute of full load on two cores).
     try (Statement st = c.createStatement()) {
