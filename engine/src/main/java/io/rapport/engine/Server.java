@@ -170,7 +170,7 @@ public final class Server implements AutoCloseable {
     if (!rulesDir.isBlank()) {
       Path watched = Path.of(rulesDir);
       vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
-          id -> vertx.executeBlocking(() -> ruleBase.reloadFrom(watched), false)
+          id -> vertx.executeBlocking(() -> ruleBase.watch(watched), false)
               .onFailure(e -> LOG.warn("rules.dir reload: {}", e.getMessage())));
     }
     LOG.info("Rapport listening on port {}", http.actualPort());

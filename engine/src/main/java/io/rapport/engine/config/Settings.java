@@ -104,7 +104,7 @@ public final class Settings {
   public static final Setting<String> RULES_DIR =
       text("rules.dir", "", "Folder of DRL files (and .yaml scenarios) laid over the default rules; watched and reloaded when it changes.");
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
-      duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes.");
+      duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes; a change goes live once the folder has stayed the same for one interval.");
   public static final Setting<Duration> METRICS_REFRESH =
       duration("metrics.refresh", "PT15S", "Least time between the beginnings of two censuses of the gauges computed from the store (customers per stage, timers pending); a census of a large store takes longer (see metrics.count-spacing).");
   public static final Setting<Integer> METRICS_COUNT_SPACING =

@@ -43,6 +43,8 @@ public final class RuleBase {
   private volatile RuleVersion current;
   /** The checksum of a rules directory already refused: not tried (nor logged) again until it changes. */
   private String refusedChecksum;
+  /** The checksum of the rules directory at the watcher's last look. */
+  private String lastWatched;
 
   private RuleBase(Store store, ActiveRules active, Clock clock, RuleVersion current) {
     this.store = store;
@@ -144,7 +146,23 @@ public final class RuleBase {
 
   /** Loads a rules directory again; stores and activates it when it changed and passes. */
   public synchronized Optional<RuleVersion> reloadFrom(Path dir) {
+    return reload(dir, initialFiles(dir));
+  }
+
+  /**
+   * What the watcher calls every interval: reloads the directory only once it reads the same as at
+   * the last call, so that a file caught while an editor or a copy is still writing it is never tried
+   * (an emptied file compiles, and would go live).
+   */
+  public synchronized Optional<RuleVersion> watch(Path dir) {
     Map<String, String> files = initialFiles(dir);
+    String seen = checksum(files);
+    boolean settled = seen.equals(lastWatched);
+    lastWatched = seen;
+    return settled ? reload(dir, files) : Optional.empty();
+  }
+
+  private Optional<RuleVersion> reload(Path dir, Map<String, String> files) {
     String checksum = checksum(files);
     if (checksum.equals(current.checksum()) || checksum.equals(refusedChecksum)) {
       return Optional.empty();
