@@ -1,10 +1,12 @@
 package io.rapport.engine;
 
+import io.rapport.engine.config.Settings;
 import io.rapport.engine.store.Database;
 import io.rapport.engine.store.JdbcStore;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TestStores implements AfterEachCallback {
   /** The server's default {@code db.flush-after-kb}. */
-  static final int FLUSH_AFTER_KB = 2048;
+  static final int FLUSH_AFTER_KB = Settings.of(Map.of()).get(Settings.DB_FLUSH_AFTER_KB);
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   /** {@code backend} is {@code h2} or {@code postgresql}. */

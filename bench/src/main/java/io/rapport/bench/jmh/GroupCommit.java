@@ -1,6 +1,7 @@
 package io.rapport.bench.jmh;
 
 import io.rapport.bench.TouchpointMix;
+import io.rapport.engine.config.Settings;
 import io.rapport.engine.ingest.TouchpointJson;
 import io.rapport.engine.store.Database;
 import io.rapport.engine.store.Decided;
@@ -68,7 +69,8 @@ public class GroupCommit {
     }
     String server = ADMIN_URL.substring(0, ADMIN_URL.indexOf('/', "jdbc:postgresql://".length()) + 1);
     String query = ADMIN_URL.contains("?") ? ADMIN_URL.substring(ADMIN_URL.indexOf('?')) : "";
-    store = Database.open(server + database + query, "", "", 2, 2048, null);
+    store = Database.open(server + database + query, "", "", 2,
+        Settings.of(Map.of()).get(Settings.DB_FLUSH_AFTER_KB), null);
     mix = new TouchpointMix(3, 100_000, "jmh" + size, Instant.parse("2026-01-01T00:00:00Z"));
   }
 

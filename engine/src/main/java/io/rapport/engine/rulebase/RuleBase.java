@@ -146,7 +146,8 @@ public final class RuleBase {
 
   /** Loads a rules directory again; stores and activates it when it changed and passes. */
   public synchronized Optional<RuleVersion> reloadFrom(Path dir) {
-    return reload(dir, initialFiles(dir));
+    Map<String, String> files = initialFiles(dir);
+    return reload(dir, files, checksum(files));
   }
 
   /**
@@ -159,11 +160,10 @@ public final class RuleBase {
     String seen = checksum(files);
     boolean settled = seen.equals(lastWatched);
     lastWatched = seen;
-    return settled ? reload(dir, files) : Optional.empty();
+    return settled ? reload(dir, files, seen) : Optional.empty();
   }
 
-  private Optional<RuleVersion> reload(Path dir, Map<String, String> files) {
-    String checksum = checksum(files);
+  private Optional<RuleVersion> reload(Path dir, Map<String, String> files, String checksum) {
     if (checksum.equals(current.checksum()) || checksum.equals(refusedChecksum)) {
       return Optional.empty();
     }

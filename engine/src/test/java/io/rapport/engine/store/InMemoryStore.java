@@ -25,7 +25,8 @@ public final class InMemoryStore implements Store {
   /** When set, writes wait for it: lets a test queue touchpoints behind a slow commit. */
   public volatile CountDownLatch writeGate;
   public volatile RuntimeException failNextWrite;
-  public volatile RuntimeException failNextCensus;
+  /** When set, the census of the customers' slice that begins at this page fails, once. */
+  public volatile Long failCensusAtPage;
   /** The census slices counted, in order. */
   public final List<CensusSlice> counted = java.util.Collections.synchronizedList(new ArrayList<>());
   /** Writes waiting at the gate right now. */
@@ -100,10 +101,10 @@ public final class InMemoryStore implements Store {
   @Override
   public synchronized Census census(CensusSlice slice) {
     counted.add(slice);
-    RuntimeException failure = failNextCensus;
-    if (failure != null) {
-      failNextCensus = null;
-      throw failure;
+    Long failAt = failCensusAtPage;
+    if (failAt != null && slice.table() == CensusSlice.Table.CUSTOMERS && slice.fromPage() == failAt) {
+      failCensusAtPage = null;
+      throw new StoreException("connection lost", null, true);
     }
     if (slice.table() == CensusSlice.Table.TIMERS) {
       return Census.NONE;
