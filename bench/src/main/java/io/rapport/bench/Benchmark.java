@@ -21,7 +21,6 @@ import java.io.SequenceInputStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,7 +48,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import org.postgresql.PGConnection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -216,9 +214,9 @@ public final class Benchmark implements Callable<Integer> {
           .put("drain_s", round(drainSeconds))
           // the work a touchpoint brings besides itself: a young population moves stages and gets mail more often
           .put("rows_per_touchpoint", new JsonObject()
-              .put("customers", perTouchpoint(check.customers.size(), check))
-              .put("transitions", perTouchpoint(check.transitions.size(), check))
-              .put("actions", perTouchpoint(check.actions.size(), check)))
+              .put("customers", perTouchpoint(check.customers.rows(), check))
+              .put("transitions", perTouchpoint(check.transitions.rows(), check))
+              .put("actions", perTouchpoint(check.actions.rows(), check)))
           .put("consistent", check.consistent)
           .put("accepted", check.stored)
           .put("customers", customers)
@@ -300,7 +298,7 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   private static double perTouchpoint(long rows, ConsistencyCheck check) {
-    return Math.round(1000.0 * rows / Math.max(1, check.touchpoints.size())) / 1000.0;
+    return Math.round(1000.0 * rows / Math.max(1, check.touchpoints.rows())) / 1000.0;
   }
 
   private static double round(double v) {
@@ -427,22 +425,31 @@ public final class Benchmark implements Callable<Integer> {
     return purchases.size() / ((System.nanoTime() - t0) / 1e9);
   }
 
-  /** What the check found, and the rows a direct write needs. */
+  /** What the check found, and the rows a direct write needs, as CSV for {@code shares} streams. */
   private static final class ConsistencyCheck {
     boolean consistent;
     long stored;
-    final List<Touchpoint> touchpoints = new ArrayList<>();
-    final List<Transition> transitions = new ArrayList<>();
-    final List<ActionRequest> actions = new ArrayList<>();
-    Map<String, Customer> customers = new HashMap<>();
+    final CsvShares touchpoints;
+    final CsvShares transitions;
+    final CsvShares actions;
+    final CsvShares customers;
+
+    ConsistencyCheck(int shares) {
+      touchpoints = new CsvShares(shares);
+      transitions = new CsvShares(shares);
+      actions = new CsvShares(shares);
+      customers = new CsvShares(shares);
+    }
   }
 
   /** Every accepted touchpoint stored once; every stage as a single-threaded replay has it. */
   private ConsistencyCheck consistency(String url, List<Clients> phases) throws Exception {
-    ConsistencyCheck check = new ConsistencyCheck();
+    ConsistencyCheck check = new ConsistencyCheck(rawStreams);
+    // received_at and created_at of the direct write: any one time will do
+    String now = Instant.now().toString();
     Timeline timeline = new Timeline(RuleBook.defaults(), (t, d, c) -> {
-      check.transitions.addAll(d.transitions());
-      check.actions.addAll(d.actions());
+      d.transitions().forEach(tr -> check.transitions.add(b -> transitionRow(b, tr, now)));
+      d.actions().forEach(a -> check.actions.add(b -> actionRow(b, a, now)));
     });
     long expected = 0;
     for (Clients phase : phases) {
@@ -450,7 +457,7 @@ public final class Benchmark implements Callable<Integer> {
         TouchpointMix mix = phase.mix(k);
         for (long n = 0; n < phase.sent[k]; n++) {
           Touchpoint t = TouchpointJson.read(normalised(mix.next()));
-          check.touchpoints.add(t);
+          check.touchpoints.add(b -> touchpointRow(b, t, now));
           timeline.offer(t);
           expected++;
         }
@@ -471,7 +478,7 @@ public final class Benchmark implements Callable<Integer> {
     }
     long differing = 0;
     for (Customer c : timeline.customers()) {
-      check.customers.put(c.getId(), c);
+      check.customers.add(b -> customerRow(b, c, now));
       if (!c.getStage().equals(stages.get(c.getId()))) {
         differing++;
       }
@@ -499,13 +506,10 @@ public final class Benchmark implements Callable<Integer> {
    * a checkpoint: this is the storage's limit, not the client's.
    */
   private RawPg rawPg(String url, ConsistencyCheck rows, int streams) throws Exception {
-    String now = Instant.now().toString();
     List<List<List<byte[]>>> shares = new ArrayList<>();
     for (int k = 0; k < streams; k++) {
-      shares.add(List.of(share(rows.touchpoints, k, streams, (b, t) -> touchpointRow(b, t, now)),
-          share(new ArrayList<>(rows.customers.values()), k, streams, (b, c) -> customerRow(b, c, now)),
-          share(rows.transitions, k, streams, (b, t) -> transitionRow(b, t, now)),
-          share(rows.actions, k, streams, (b, a) -> actionRow(b, a, now))));
+      shares.add(List.of(rows.touchpoints.share(k, streams), rows.customers.share(k, streams),
+          rows.transitions.share(k, streams), rows.actions.share(k, streams)));
     }
     List<String> copies = List.of(
         "COPY raw_touchpoints (id, customer_id, type, channel, occurred_at, amount, currency, properties, received_at, outcome)",
@@ -546,9 +550,10 @@ public final class Benchmark implements Callable<Integer> {
       for (var f : done) {
         f.get();
       }
-      double rate = rows.touchpoints.size() / ((System.nanoTime() - t0) / 1e9);
-      Double cpu = microsPer(CpuUse.postgresNow() - cpu0, rows.touchpoints.size());
-      Long wal = bytesPer(WalUse.read(st).bytesSince(wal0), rows.touchpoints.size());
+      long touchpoints = rows.touchpoints.rows();
+      double rate = touchpoints / ((System.nanoTime() - t0) / 1e9);
+      Double cpu = microsPer(CpuUse.postgresNow() - cpu0, touchpoints);
+      Long wal = bytesPer(WalUse.read(st).bytesSince(wal0), touchpoints);
       for (String table : TABLES) {
         st.execute("DROP TABLE raw_" + table);
       }
@@ -559,28 +564,6 @@ public final class Benchmark implements Callable<Integer> {
         stream.close();
       }
     }
-  }
-
-  /**
-   * Every {@code streams}-th row from row {@code k}, as CSV in UTF-8, in chunks of about 8 MB:
-   * a run of 6 million touchpoints is over a gigabyte of text, and one array of it, built by
-   * doubling a buffer and copied twice more, took more than the benchmark's default heap.
-   */
-  private static <T> List<byte[]> share(List<T> rows, int k, int streams, BiConsumer<StringBuilder, T> row) {
-    int chunk = 8 << 20;
-    List<byte[]> chunks = new ArrayList<>();
-    StringBuilder b = new StringBuilder(chunk + 64 * 1024);
-    for (int i = k; i < rows.size(); i += streams) {
-      row.accept(b, rows.get(i));
-      if (b.length() >= chunk) {
-        chunks.add(b.toString().getBytes(StandardCharsets.UTF_8));
-        b.setLength(0);
-      }
-    }
-    if (!b.isEmpty()) {
-      chunks.add(b.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    return chunks;
   }
 
   private static void touchpointRow(StringBuilder b, Touchpoint t, String now) {
