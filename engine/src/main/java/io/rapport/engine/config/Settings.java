@@ -43,11 +43,13 @@ public final class Settings {
       new Setting<>("db.pool-size", AUTO, "Connections in the database pool; auto is ingest.partitions + "
           + POOL_BEYOND_PARTITIONS + " (the relay, timers, API and gauges).", false,
           v -> v.equals(AUTO) ? Optional.empty() : Optional.of(range(parseIntOr(v, AUTO), 2, 200)));
-  // PostgreSQL leaves what a connection writes out of its buffers dirty in the kernel's cache,
-  // until a checkpoint's sync flushes it all at once: commits queued behind that flush for up to
-  // half a second (benchmark, issue 5). 2 MiB is the largest PostgreSQL allows.
+  // Off by default, as PostgreSQL has it. A page a connection writes out of its buffers then waits
+  // in the kernel's cache, and a page written again meanwhile (a hot index leaf, a customer) goes
+  // to disk once. At 2048 the disk took twice the writes over a benchmark run (90 against 47 MB/s)
+  // and PostgreSQL 17% more CPU per touchpoint, for no better latency at half load (issue 5). It is
+  // for a server whose checkpoint syncs, which write those pages all at once, stall its commits.
   public static final Setting<Integer> DB_FLUSH_AFTER_KB =
-      integer("db.flush-after-kb", "2048", 0, 2048, "PostgreSQL only: the server's connections have the kernel write their data pages out every this many kB (PostgreSQL's backend_flush_after) rather than at a checkpoint's sync, all at once; 0 leaves PostgreSQL's setting.");
+      integer("db.flush-after-kb", "0", 0, 2048, "PostgreSQL only: the server's connections have the kernel write their data pages out every this many kB (PostgreSQL's backend_flush_after) rather than at a checkpoint's sync, all at once, at the price of more disk writes; 0 leaves PostgreSQL's setting.");
   // A partition is one thread that decides, then waits on its commit; while it waits another
   // partition's turn keeps the core busy, so two per core. On two cores that is four: two
   // partitions took more touchpoints per second in four pairs of benchmark runs out of five, but
