@@ -42,10 +42,6 @@ final class CsvShares {
     return rows;
   }
 
-  int shares() {
-    return open.size();
-  }
-
   /**
    * Share {@code k} of {@code streams}: with one stream, every row; otherwise {@code streams} must
    * be the number of shares.
