@@ -116,11 +116,11 @@ public final class Customer {
   }
 
   /**
-   * Whether this state differs from {@code before} (the same customer, earlier) in the time of
-   * last activity at most: then the engine need not store it again. Attribute values compare by
-   * {@code equals}.
+   * Whether this state equals {@code before} (the same customer, earlier): then the engine need
+   * not store it again. A late touchpoint older than the last activity changes nothing, say.
+   * Attribute values compare by {@code equals}.
    */
-  public boolean onlyActivityChangedSince(Customer before) {
+  public boolean unchangedSince(Customer before) {
     return id.equals(before.id)
         && version == before.version
         && stage.equals(before.stage)
@@ -128,6 +128,7 @@ public final class Customer {
         && orders == before.orders
         && revenue.equals(before.revenue)
         && Objects.equals(lastPurchaseAt, before.lastPurchaseAt)
+        && Objects.equals(lastActivityAt, before.lastActivityAt)
         && Objects.equals(lastNps, before.lastNps)
         && complaints == before.complaints
         && attributes.equals(before.attributes);

@@ -146,17 +146,22 @@ class PurchaseRulesTest {
   }
 
   @Test
-  void aVisitChangesOnlyTheLastActivityAndAPurchaseMore() {
+  void aVisitChangesTheLastActivityAndALateVisitNothing() {
     Customer c = new Customer("c-8");
     decide(c, purchase("c-8", "20"));
     Customer before = c.copy();
     decide(c, new Touchpoint("v-2", "c-8", "web_visit", Instant.parse("2026-06-01T00:00:00Z"), "web", null, null, Map.of()));
     assertThat(c.getLastActivityAt()).isEqualTo(Instant.parse("2026-06-01T00:00:00Z")).isNotEqualTo(before.getLastActivityAt());
-    assertThat(c.onlyActivityChangedSince(before)).isTrue();
+    assertThat(c.unchangedSince(before)).isFalse();
+
+    Customer beforeLateVisit = c.copy();
+    decide(c, new Touchpoint("v-1", "c-8", "web_visit", Instant.parse("2026-05-01T00:00:00Z"), "web", null, null, Map.of()));
+    assertThat(c.getLastActivityAt()).isEqualTo(Instant.parse("2026-06-01T00:00:00Z"));
+    assertThat(c.unchangedSince(beforeLateVisit)).isTrue();
 
     Customer beforePurchase = c.copy();
     decide(c, purchase("c-8", "5"));
-    assertThat(c.onlyActivityChangedSince(beforePurchase)).isFalse();
+    assertThat(c.unchangedSince(beforePurchase)).isFalse();
   }
 
   @Test

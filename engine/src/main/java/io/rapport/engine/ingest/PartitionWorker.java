@@ -204,13 +204,12 @@ final class PartitionWorker {
         String id = d.touchpoint().customerId();
         changed.putIfAbsent(id, working.get(id));
       }
-      // A customer whose touchpoints changed nothing but the time of last activity keeps its
-      // stored row: the store reads that time back from the touchpoints, which this batch
-      // writes anyway. Most touchpoints are visits and opens, so most rows are left alone.
+      // A customer whose touchpoints changed nothing (a late touchpoint, older than the last
+      // activity; a timer no rule acted on) keeps its stored row and version.
       List<Customer> toWrite = new ArrayList<>(changed.size());
       for (Customer c : changed.values()) {
         Customer before = stored.get(c.getId());
-        if (before == null || !c.onlyActivityChangedSince(before)) {
+        if (before == null || !c.unchangedSince(before)) {
           toWrite.add(c);
         }
       }

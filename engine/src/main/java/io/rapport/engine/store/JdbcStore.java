@@ -38,16 +38,6 @@ public final class JdbcStore implements Store {
   private static final String CUSTOMER_COLUMNS =
       "id, stage, stage_since, orders, revenue, last_purchase_at, last_activity_at, last_nps,"
           + " complaints, attributes, version";
-  /**
-   * A customer as the engine decided it: the engine leaves a row alone when a touchpoint changed
-   * only the time of last activity, so that time is the later of the row's and the customer's
-   * latest stored touchpoint's (timers are not activity).
-   */
-  private static final String CUSTOMER_AS_DECIDED =
-      "id, stage, stage_since, orders, revenue, last_purchase_at, GREATEST(last_activity_at, COALESCE((SELECT"
-          + " max(t.occurred_at) FROM touchpoints t WHERE t.customer_id = customers.id AND t.type <> '" + Touchpoint.TIMER
-          + "'), last_activity_at)),"
-          + " last_nps, complaints, attributes, version";
   /** What the outbox relay reads of an action. */
   static final String ACTION_COLUMNS =
       "id, idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, attempts";
@@ -129,7 +119,7 @@ public final class JdbcStore implements Store {
     }
     try (Connection c = pool.getConnection();
         PreparedStatement ps =
-            c.prepareStatement("SELECT " + CUSTOMER_AS_DECIDED + " FROM customers WHERE id = ANY(?)")) {
+            c.prepareStatement("SELECT " + CUSTOMER_COLUMNS + " FROM customers WHERE id = ANY(?)")) {
       ps.setArray(1, textArray(c, ids));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

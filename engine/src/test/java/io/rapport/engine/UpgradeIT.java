@@ -1,0 +1,89 @@
+package io.rapport.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rapport.engine.store.Database;
+import io.rapport.engine.store.JdbcStore;
+import io.rapport.rules.Customer;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A store made by an earlier release opens with its customers as that release showed them. */
+class UpgradeIT {
+  private TestDatabase database;
+  private JdbcStore store;
+
+  @AfterEach
+  void close() throws Exception {
+    if (store != null) {
+      store.close();
+    }
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void anUpgradedPostgresqlStoreKeepsTheLastActivityItReadFromTouchpoints() throws Exception {
+    database = TestDatabase.create();
+    upgradeFrom(database.url(), "postgresql", "6");
+  }
+
+  @Test
+  void anUpgradedEmbeddedStoreKeepsTheLastActivityItReadFromTouchpoints() throws Exception {
+    upgradeFrom(Database.embeddedUrl(Files.createTempDirectory("rapport-upgrade")), "h2", "5");
+  }
+
+  /**
+   * Until the schema after {@code lastOldVersion}, a visit left the customer's row alone and the
+   * time of last activity was read from the customer's latest touchpoint (timers did not count).
+   */
+  private void upgradeFrom(String url, String dialect, String lastOldVersion) throws Exception {
+    Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + dialect)
+        .target(lastOldVersion).load().migrate();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO customers (id, stage, orders, last_activity_at, version, created_at, updated_at)"
+          + " VALUES ('c-visited', 'NEW_CUSTOMER', 1, TIMESTAMP WITH TIME ZONE '2026-11-01 10:00:00+00', 1,"
+          + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),"
+          + " ('c-bought', 'NEW_CUSTOMER', 1, TIMESTAMP WITH TIME ZONE '2026-11-02 10:00:00+00', 1,"
+          + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),"
+          + " ('c-quiet', 'PROSPECT', 0, NULL, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+      st.executeUpdate("INSERT INTO touchpoints (id, customer_id, type, occurred_at, received_at, outcome) VALUES"
+          + " ('p-1', 'c-visited', 'purchase', TIMESTAMP WITH TIME ZONE '2026-11-01 10:00:00+00', CURRENT_TIMESTAMP, 'decided'),"
+          + " ('v-1', 'c-visited', 'web_visit', TIMESTAMP WITH TIME ZONE '2026-11-20 08:30:00+00', CURRENT_TIMESTAMP, 'decided'),"
+          + " ('t-1', 'c-visited', 'timer', TIMESTAMP WITH TIME ZONE '2026-11-25 00:00:00+00', CURRENT_TIMESTAMP, 'decided'),"
+          + " ('v-0', 'c-bought', 'web_visit', TIMESTAMP WITH TIME ZONE '2026-10-01 00:00:00+00', CURRENT_TIMESTAMP, 'decided'),"
+          + " ('p-2', 'c-bought', 'purchase', TIMESTAMP WITH TIME ZONE '2026-11-02 10:00:00+00', CURRENT_TIMESTAMP, 'decided')");
+    }
+
+    store = Database.open(url, "", "", 2, TestStores.FLUSH_AFTER_KB, null);
+
+    var customers = store.customers(List.of("c-visited", "c-bought", "c-quiet"));
+    assertThat(customers.get("c-visited").getLastActivityAt()).isEqualTo(Instant.parse("2026-11-20T08:30:00Z"));
+    assertThat(customers.get("c-bought").getLastActivityAt()).isEqualTo(Instant.parse("2026-11-02T10:00:00Z"));
+    assertThat(customers.get("c-quiet").getLastActivityAt()).isNull();
+    assertThat(customers.values()).extracting(Customer::getVersion).containsOnly(1L);
+    assertThat(indexes(url)).doesNotContain("touchpoints_by_customer");
+  }
+
+  private static List<String> indexes(String url) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(url.startsWith("jdbc:h2:")
+            ? "SELECT index_name FROM information_schema.indexes WHERE table_name = 'touchpoints'"
+            : "SELECT indexname FROM pg_indexes WHERE tablename = 'touchpoints'")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
+      }
+      return names;
+    }
+  }
+}
