@@ -95,8 +95,14 @@ public final class Benchmark implements Callable<Integer> {
   int warmupMax;
 
   @Option(names = "--known-customers",
-      description = "Touch every customer once during the warm-up, so that the measured window sees known customers only.")
+      description = "Touch every customer once during the warm-up, so that the measured window sees known customers only"
+          + " (--history 1).")
   boolean knownCustomers;
+
+  @Option(names = "--history", defaultValue = "0",
+      description = "Send every customer this many touchpoints, in rounds, during the warm-up, so that the measured window"
+          + " sees customers with that much history at least, however many there are (default ${DEFAULT-VALUE}).")
+  int history;
 
   @Option(names = "--latency-seconds", defaultValue = "20", description = "Seconds of the half-load latency run (default ${DEFAULT-VALUE}).")
   int latencySeconds;
@@ -161,7 +167,7 @@ public final class Benchmark implements Callable<Integer> {
           Arrays.stream(serverJavaOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), dataDir);
       Load load = new Load(server, benchUrl);
       int serverPartitions = (int) ServerMeters.read(server.port()).value("rapport_ingest_partitions");
-      Clients full = new Clients(concurrency, start, "", knownCustomers);
+      Clients full = new Clients(concurrency, start, "", knownCustomers ? Math.max(1, history) : history);
       Clients half;
       double throughput;
       Latencies latency;
@@ -185,7 +191,7 @@ public final class Benchmark implements Callable<Integer> {
         backlog = pendingActions(benchUrl);
         drainSeconds = drain(benchUrl);
         // the latency run's touchpoints come after the full load's, customer by customer
-        half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", false);
+        half = new Clients(latencyClients, start.plusMillis(full.mostSent() + 1000), "-l", 0);
         latency = load.openLoop(half, throughput / 2, latencySeconds);
         halfInside = load.lastWindow;
         halfBegan = load.lastSamplesBegan;
@@ -315,12 +321,12 @@ public final class Benchmark implements Callable<Integer> {
     final long[] sent;
     private final Instant from;
     private final String suffix;
-    private final boolean everyCustomerFirst;
+    private final int rounds;
 
-    Clients(int n, Instant from, String suffix, boolean everyCustomerFirst) {
+    Clients(int n, Instant from, String suffix, int rounds) {
       this.from = from;
       this.suffix = suffix;
-      this.everyCustomerFirst = everyCustomerFirst;
+      this.rounds = rounds;
       mixes = new TouchpointMix[n];
       sent = new long[n];
       for (int k = 0; k < n; k++) {
@@ -330,7 +336,7 @@ public final class Benchmark implements Callable<Integer> {
 
     /** A fresh copy of client k's stream, from its first touchpoint. */
     TouchpointMix mix(int k) {
-      return new TouchpointMix(42 + k, customers, runId + suffix, from, mixes.length, k, everyCustomerFirst);
+      return new TouchpointMix(42 + k, customers, runId + suffix, from, mixes.length, k, rounds);
     }
 
     int size() {
@@ -341,10 +347,10 @@ public final class Benchmark implements Callable<Integer> {
       return Arrays.stream(sent).max().orElse(0);
     }
 
-    /** Whether every client has sent each of its customers a first touchpoint (always, without everyCustomerFirst). */
-    synchronized boolean everyCustomerTouched() {
+    /** Whether every client has sent each of its customers its rounds of history (always, without rounds). */
+    synchronized boolean historySent() {
       for (int k = 0; k < mixes.length; k++) {
-        if (everyCustomerFirst && sent[k] < mixes[k].slots()) {
+        if (sent[k] < mixes[k].inRounds()) {
           return false;
         }
       }
@@ -666,7 +672,7 @@ public final class Benchmark implements Callable<Integer> {
         };
         vertx.runOnContext(v -> loop[0].run());
       }
-      long begin = warm.awaitEnd(clients::everyCustomerTouched);
+      long begin = warm.awaitEnd(clients::historySent);
       endAt.set(begin + TimeUnit.SECONDS.toNanos(measuredSeconds));
       beginAt.set(begin);
       Window window = new Window();

@@ -16,26 +16,32 @@ public final class TouchpointMix {
   private final Instant start;
   private final int stride;
   private final int offset;
-  private final boolean everyCustomerFirst;
+  private final int rounds;
   private long next;
 
   public TouchpointMix(long seed, int customers, String runId, Instant start) {
-    this(seed, customers, runId, start, 1, 0, false);
+    this(seed, customers, runId, start, 1, 0, 0);
   }
 
   /**
    * A stream over the customers c-i with i % stride == offset only: one client per such class
-   * keeps each customer's touchpoints in the order they were generated. With {@code everyCustomerFirst}
-   * the stream touches each of its customers once, in order, before it picks them at random.
+   * keeps each customer's touchpoints in the order they were generated. The stream first goes
+   * through its customers in order {@code rounds} times, so each has that many touchpoints of
+   * history, then picks them at random.
    */
-  TouchpointMix(long seed, int customers, String runId, Instant start, int stride, int offset, boolean everyCustomerFirst) {
+  TouchpointMix(long seed, int customers, String runId, Instant start, int stride, int offset, int rounds) {
     this.random = new SplittableRandom(seed);
     this.customers = customers;
     this.runId = runId;
     this.start = start;
     this.stride = stride;
     this.offset = offset;
-    this.everyCustomerFirst = everyCustomerFirst;
+    this.rounds = rounds;
+  }
+
+  /** Touchpoints this stream sends before it picks customers at random. */
+  long inRounds() {
+    return (long) slots() * rounds;
   }
 
   /** Customers this stream picks from. */
@@ -93,7 +99,7 @@ public final class TouchpointMix {
     long n = next++;
     int slots = slots();
     int drawn = random.nextInt(slots);
-    String customer = "c-" + (offset + stride * (everyCustomerFirst && n < slots ? (int) n : drawn));
+    String customer = "c-" + (offset + stride * (n < inRounds() ? (int) (n % slots) : drawn));
     String id = runId + "-" + offset + "-" + n;
     Instant occurredAt = start.plusMillis(n);
     String channel = CHANNELS[random.nextInt(CHANNELS.length)];

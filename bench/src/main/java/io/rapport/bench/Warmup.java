@@ -41,8 +41,8 @@ final class Warmup {
   }
 
   /**
-   * Waits while the load warms up, and until {@code ready} (the load's own preparation) holds;
-   * returns the nano time at which the warm-up ended.
+   * Waits while the load warms up, and until {@code ready} (the load's own preparation, which the
+   * longest warm-up does not cut short) holds; returns the nano time at which the warm-up ended.
    */
   long awaitEnd(BooleanSupplier ready) throws InterruptedException {
     started = System.nanoTime();
@@ -58,7 +58,7 @@ final class Warmup {
       Reading first = readings.peekFirst();
       boolean spanned = now.nanos - first.nanos >= span.toNanos();
       double share = (now.compilingMillis - first.compilingMillis) * 1e6 / (now.nanos - first.nanos);
-      if ((spanned && share < QUIET && ready.getAsBoolean()) || now.nanos >= deadline) {
+      if (((spanned && share < QUIET) || now.nanos >= deadline) && ready.getAsBoolean()) {
         ended = now.nanos;
         return ended;
       }

@@ -45,6 +45,14 @@ class WarmupTest {
     assertThat(JvmUse.read(compiler, List.of()).since(windowBegins).getDouble("jit_share")).isGreaterThan(0.5);
   }
 
+  @Test
+  void theLoadsHistoryIsSentInFullEvenPastTheLongestWarmUp() throws Exception {
+    long t0 = System.nanoTime();
+    Warmup warm = new Warmup(Duration.ZERO, Duration.ofMillis(100), compiler(() -> 0L), WINDOW, SPAN);
+    warm.awaitEnd(() -> ms(t0) >= 800); // the history takes 800 ms to send
+    assertThat(ms(t0)).isGreaterThanOrEqualTo(800);
+  }
+
   private static long ms(long since) {
     return (System.nanoTime() - since) / 1_000_000;
   }
