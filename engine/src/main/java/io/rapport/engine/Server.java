@@ -147,6 +147,8 @@ public final class Server implements AutoCloseable {
     new SimulationsApi(vertx, store, ruleBase, admin).mount(router);
     router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
     router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
+    // a body over its limit is refused by Vert.x's body handler before any of ours sees it
+    router.errorHandler(413, ctx -> json(ctx.response(), 413, "request body too large"));
     router.errorHandler(500, ctx -> {
       LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
       json(ctx.response(), 500, "internal error");
