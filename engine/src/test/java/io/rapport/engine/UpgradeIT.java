@@ -11,7 +11,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,9 +81,9 @@ class UpgradeIT {
         ResultSet rs = st.executeQuery(url.startsWith("jdbc:h2:")
             ? "SELECT index_name FROM information_schema.indexes WHERE table_name = 'touchpoints'"
             : "SELECT indexname FROM pg_indexes WHERE tablename = 'touchpoints'")) {
-      List<String> names = new java.util.ArrayList<>();
+      List<String> names = new ArrayList<>();
       while (rs.next()) {
-        names.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
+        names.add(rs.getString(1).toLowerCase(Locale.ROOT));
       }
       return names;
     }
