@@ -121,7 +121,7 @@ public final class Benchmark implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--server-java-options", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC",
+  @Option(names = "--server-java-options", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC -XX:+UseTransparentHugePages",
       description = "Options of the server's JVM (default ${DEFAULT-VALUE}, as deploy/systemd runs it).")
   String serverJavaOptions;
 
