@@ -5,6 +5,10 @@ import static io.rapport.engine.Api.touchpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.rapport.engine.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the running server does over HTTP, whatever the store: subclasses give the database.
@@ -34,6 +39,8 @@ abstract class ServerContract {
   WebhookReceiver webhook;
   Server server;
   Api api;
+  /** What Micrometer logged while the server started. */
+  final ListAppender<ILoggingEvent> micrometerLog = new ListAppender<>();
 
   /** The db.url to run on; empty for the embedded default. */
   abstract String databaseUrl() throws Exception;
@@ -60,8 +67,24 @@ abstract class ServerContract {
     // a loaded CI machine can make two counts of these small tables slow; the test waits 10 s
     values.put("metrics.count-spacing", "1");
     values.put("admin.key", ADMIN_KEY);
-    server = Server.start(Settings.of(values));
+    Logger micrometer = (Logger) LoggerFactory.getLogger("io.micrometer");
+    micrometerLog.start();
+    micrometer.addAppender(micrometerLog);
+    try {
+      server = Server.start(Settings.of(values));
+    } finally {
+      micrometer.detachAppender(micrometerLog);
+    }
     api = new Api(server.port());
+  }
+
+  @Test
+  void everyMeterFilterIsInPlaceBeforeTheFirstMeterIsRegistered() {
+    // Micrometer applies a filter only to meters registered after it, and warns at start otherwise
+    assertThat(micrometerLog.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .noneMatch(m -> m.contains("MeterFilter"));
   }
 
   @AfterAll
