@@ -73,7 +73,6 @@ public final class Server implements AutoCloseable {
 
   /** Starts everything; returns once the HTTP port is open. */
   public static Server start(Settings settings) throws Exception {
-    Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Vert.x configures the registry's meter filters as it starts, so it starts before any meter
     // is registered: a filter added later does not apply to the meters already there.
@@ -85,6 +84,16 @@ public final class Server implements AutoCloseable {
                     // rapport_ingest_lag and the HTTP meters do not
                     new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(registry)
                         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)));
+    try {
+      return start(settings, registry, vertx);
+    } catch (Exception | Error e) {
+      vertx.close(); // a store or rule base that will not open must not leave its threads running
+      throw e;
+    }
+  }
+
+  private static Server start(Settings settings, PrometheusMeterRegistry registry, Vertx vertx) throws Exception {
+    Clock clock = Clock.systemUTC();
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
