@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.rapport.engine.config.Settings;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +18,7 @@ import java.util.StringJoiner;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On PostgreSQL a commit claims its new actions and hands them straight to its own relay: they
@@ -27,6 +29,8 @@ class ActionHandOffIT {
   private WebhookReceiver webhook;
   private Server busy;
   private Server polling;
+  @TempDir
+  Path dataDirs;
 
   @AfterEach
   void tearDown() throws Exception {
@@ -37,10 +41,10 @@ class ActionHandOffIT {
     }
   }
 
-  private static Server start(String dbUrl, String pollInterval, String connector, String webhookUrl) throws Exception {
+  private Server start(String dbUrl, String pollInterval, String connector, String webhookUrl) throws Exception {
     Map<String, String> values = new HashMap<>();
     values.put("http.port", "0");
-    values.put("data.dir", Files.createTempDirectory("rapport-handoff").toString());
+    values.put("data.dir", Files.createTempDirectory(dataDirs, "server").toString());
     values.put("db.url", dbUrl);
     values.put("drop.dir", "off");
     values.put("outbox.poll-interval", pollInterval);

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,13 +36,13 @@ class RestartIT {
 
   private WebhookReceiver webhook;
   private TestDatabase database;
-  private Path dataDir;
+  @TempDir
+  Path dataDir;
   private Process process;
 
   @BeforeEach
   void setUp() throws Exception {
     webhook = new WebhookReceiver();
-    dataDir = Files.createTempDirectory("rapport-restart");
   }
 
   @AfterEach

@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A rules directory is laid over the defaults at start, watched, and reloaded only when it passes. */
 class RulesDirIT {
 
   @Test
-  void aWatchedRulesDirectoryGoesLiveWhenItChangesAndPasses() throws Exception {
-    Path data = Files.createTempDirectory("rapport-rulesdir");
+  void aWatchedRulesDirectoryGoesLiveWhenItChangesAndPasses(@TempDir Path data) throws Exception {
     Path rules = Files.createDirectory(data.resolve("my-rules"));
     String vip = Api.resource("/vip.drl");
     Files.writeString(rules.resolve("vip.drl"), vip);

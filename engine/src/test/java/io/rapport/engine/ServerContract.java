@@ -12,7 +12,6 @@ import ch.qos.logback.core.read.ListAppender;
 import io.rapport.engine.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,8 +48,8 @@ abstract class ServerContract {
   void dropDatabase() throws Exception {}
 
   @BeforeAll
-  void startServer() throws Exception {
-    dataDir = Files.createTempDirectory("rapport-it");
+  void startServer(@TempDir Path dir) throws Exception {
+    dataDir = dir;
     webhook = new WebhookReceiver();
     Map<String, String> values = new HashMap<>();
     values.put("http.port", "0");

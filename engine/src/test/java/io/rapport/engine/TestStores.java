@@ -4,9 +4,12 @@ import io.rapport.engine.config.Settings;
 import io.rapport.engine.store.Database;
 import io.rapport.engine.store.JdbcStore;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -31,14 +34,24 @@ final class TestStores implements AfterEachCallback {
       opened.add(database);
       url = database.url();
     } else {
-      url = Database.embeddedUrl(Files.createTempDirectory("rapport-store"));
+      Path dir = Files.createTempDirectory("rapport-store");
+      opened.add(() -> deleteTree(dir));
+      url = Database.embeddedUrl(dir);
     }
     JdbcStore store = Database.open(url, "", "", 4, flushAfterKb, null);
     opened.add(store);
     return store;
   }
 
-  /** Closes the stores, then drops their databases: the last opened first. */
+  private static void deleteTree(Path dir) throws Exception {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Closes the stores, then drops their databases and embedded stores' folders: the last opened first. */
   @Override
   public void afterEach(ExtensionContext context) throws Exception {
     Exception failed = null;

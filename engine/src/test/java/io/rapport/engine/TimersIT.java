@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Durable timers, live: they survive a restart and fire once even with two servers racing. */
 class TimersIT {
@@ -60,8 +61,7 @@ class TimersIT {
   }
 
   @Test
-  void aTimerThatFellDueWhileTheServerWasDownFiresOnceAtStart() throws Exception {
-    Path dir = Files.createTempDirectory("rapport-timers");
+  void aTimerThatFellDueWhileTheServerWasDownFiresOnceAtStart(@TempDir Path dir) throws Exception {
     a = start("", dir);
     Api api = new Api(a.port());
     // The cart reminder falls due two seconds from now, an hour after the abandoned cart.
@@ -81,10 +81,10 @@ class TimersIT {
   }
 
   @Test
-  void twoServersOnOneDatabaseFireEachTimerExactlyOnce() throws Exception {
+  void twoServersOnOneDatabaseFireEachTimerExactlyOnce(@TempDir Path dirs) throws Exception {
     database = TestDatabase.create();
-    a = start(database.url(), Files.createTempDirectory("rapport-a"));
-    b = start(database.url(), Files.createTempDirectory("rapport-b"));
+    a = start(database.url(), Files.createDirectory(dirs.resolve("a")));
+    b = start(database.url(), Files.createDirectory(dirs.resolve("b")));
     Api apiA = new Api(a.port());
     Api apiB = new Api(b.port());
     StringBuilder batch = new StringBuilder();

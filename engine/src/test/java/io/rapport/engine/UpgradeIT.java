@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.engine.store.Database;
 import io.rapport.engine.store.JdbcStore;
 import io.rapport.rules.Customer;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +17,7 @@ import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A store made by an earlier release opens with its customers as that release showed them. */
 class UpgradeIT {
@@ -40,8 +41,8 @@ class UpgradeIT {
   }
 
   @Test
-  void anUpgradedEmbeddedStoreKeepsTheLastActivityItReadFromTouchpoints() throws Exception {
-    upgradeFrom(Database.embeddedUrl(Files.createTempDirectory("rapport-upgrade")), "h2", "5");
+  void anUpgradedEmbeddedStoreKeepsTheLastActivityItReadFromTouchpoints(@TempDir Path dir) throws Exception {
+    upgradeFrom(Database.embeddedUrl(dir), "h2", "5");
   }
 
   /**

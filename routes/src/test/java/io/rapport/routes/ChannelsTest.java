@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every default route, loaded and running on a real Vert.x HTTP server; the engine's side of the
@@ -44,9 +45,9 @@ class ChannelsTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  void start() throws Exception {
+  void start(@TempDir Path dropDir) throws Exception {
     vertx = Vertx.vertx();
-    drop = Files.createTempDirectory("rapport-drop");
+    drop = dropDir;
     vertx.eventBus().<Object>consumer(Addresses.TOUCHPOINTS, m -> {
       if (engineFailure != 0) {
         m.fail(engineFailure, "engine says no");
