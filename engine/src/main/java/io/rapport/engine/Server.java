@@ -113,81 +113,101 @@ public final class Server implements AutoCloseable {
     JdbcStore store =
         Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD), connections,
             settings.get(Settings.DB_FLUSH_AFTER_KB), registry);
-    LOG.info("store: {}, {} connections; {} partitions", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath(),
-        connections, partitions);
+    Channels channels = null;
+    try {
+      LOG.info("store: {}, {} connections; {} partitions", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath(),
+          connections, partitions);
 
-    String rulesDir = settings.get(Settings.RULES_DIR);
-    RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock);
-    ActiveRules rules = ruleBase.active();
-    LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
-    AdminKey admin = AdminKey.load(settings.get(Settings.ADMIN_KEY), dataDir);
-    Gauge.builder("rapport.ingest.partitions", () -> partitions)
-        .description("Partition workers deciding touchpoints").register(registry);
-    Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
-        .description("Version of the active rule base").register(registry);
+      String rulesDir = settings.get(Settings.RULES_DIR);
+      RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock);
+      ActiveRules rules = ruleBase.active();
+      LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
+      AdminKey admin = AdminKey.load(settings.get(Settings.ADMIN_KEY), dataDir);
+      Gauge.builder("rapport.ingest.partitions", () -> partitions)
+          .description("Partition workers deciding touchpoints").register(registry);
+      Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
+          .description("Version of the active rule base").register(registry);
 
-    Duration webhookTimeout = Duration.ofMillis(settings.get(Settings.WEBHOOK_TIMEOUT_MS));
-    OutboxRelay relay =
-        new OutboxRelay(
-            vertx,
-            store,
-            metrics,
-            new OutboxRelay.Options(
-                settings.get(Settings.OUTBOX_BATCH),
-                settings.get(Settings.OUTBOX_MAX_ATTEMPTS),
-                settings.get(Settings.OUTBOX_POLL_INTERVAL),
-                webhookTimeout.plusSeconds(5),
-                settings.get(Settings.OUTBOX_BACKOFF_INITIAL),
-                settings.get(Settings.OUTBOX_BACKOFF_MAX),
-                settings.get(Settings.ACTIONS_CONNECTOR),
-                settings.get(Settings.ACTIONS_CONNECTORS)),
-            clock);
-    Ingest ingest =
-        new Ingest(
-            new Ingest.Options(partitions, settings.get(Settings.MAX_IN_FLIGHT),
-                settings.get(Settings.GROUP_COMMIT_MAX), settings.get(Settings.CACHE_CUSTOMERS)),
-            store, rules, metrics, relay, clock);
-    String deployment =
-        vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+      Duration webhookTimeout = Duration.ofMillis(settings.get(Settings.WEBHOOK_TIMEOUT_MS));
+      OutboxRelay relay =
+          new OutboxRelay(
+              vertx,
+              store,
+              metrics,
+              new OutboxRelay.Options(
+                  settings.get(Settings.OUTBOX_BATCH),
+                  settings.get(Settings.OUTBOX_MAX_ATTEMPTS),
+                  settings.get(Settings.OUTBOX_POLL_INTERVAL),
+                  webhookTimeout.plusSeconds(5),
+                  settings.get(Settings.OUTBOX_BACKOFF_INITIAL),
+                  settings.get(Settings.OUTBOX_BACKOFF_MAX),
+                  settings.get(Settings.ACTIONS_CONNECTOR),
+                  settings.get(Settings.ACTIONS_CONNECTORS)),
+              clock);
+      Ingest ingest =
+          new Ingest(
+              new Ingest.Options(partitions, settings.get(Settings.MAX_IN_FLIGHT),
+                  settings.get(Settings.GROUP_COMMIT_MAX), settings.get(Settings.CACHE_CUSTOMERS)),
+              store, rules, metrics, relay, clock);
+      String deployment =
+          vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
 
-    Router router = Router.router(vertx);
-    new CustomerApi(vertx, store).mount(router);
-    new HealthApi(vertx, store, rules, registry).mount(router);
-    new RulesApi(vertx, ruleBase, admin).mount(router);
-    new SimulationsApi(vertx, store, ruleBase, admin).mount(router);
-    router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
-    router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
-    // a body over its limit is refused by Vert.x's body handler before any of ours sees it
-    router.errorHandler(413, ctx -> json(ctx.response(), 413, "request body too large"));
-    router.errorHandler(500, ctx -> {
-      LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-      json(ctx.response(), 500, "internal error");
-    });
+      Router router = Router.router(vertx);
+      new CustomerApi(vertx, store).mount(router);
+      new HealthApi(vertx, store, rules, registry).mount(router);
+      new RulesApi(vertx, ruleBase, admin).mount(router);
+      new SimulationsApi(vertx, store, ruleBase, admin).mount(router);
+      router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
+      router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
+      // a body over its limit is refused by Vert.x's body handler before any of ours sees it
+      router.errorHandler(413, ctx -> json(ctx.response(), 413, "request body too large"));
+      router.errorHandler(500, ctx -> {
+        LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        json(ctx.response(), 500, "internal error");
+      });
 
-    Channels channels =
-        Channels.start(vertx, router, camelProperties(settings, dataDir), extraRoutes(settings), registry);
-    HttpServer http =
-        vertx.createHttpServer(new HttpServerOptions().setHost(settings.get(Settings.HTTP_HOST))
-                .setPort(settings.get(Settings.HTTP_PORT)).setCompressionSupported(true))
-            .requestHandler(router)
-            .listen()
-            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    relay.start();
-    TimerScheduler timers = new TimerScheduler(vertx, store, registry, clock,
-        settings.get(Settings.TIMERS_POLL_INTERVAL), settings.get(Settings.TIMERS_BATCH));
-    timers.start();
-    StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.get(Settings.METRICS_REFRESH),
-        settings.get(Settings.METRICS_COUNT_SPACING));
-    gauges.start();
-    if (!rulesDir.isBlank()) {
-      Path watched = Path.of(rulesDir);
-      vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
-          id -> vertx.executeBlocking(() -> ruleBase.watch(watched), false)
-              .onFailure(e -> LOG.warn("rules.dir reload: {}", e.getMessage())));
+      channels =
+          Channels.start(vertx, router, camelProperties(settings, dataDir), extraRoutes(settings), registry);
+      HttpServer http =
+          vertx.createHttpServer(new HttpServerOptions().setHost(settings.get(Settings.HTTP_HOST))
+                  .setPort(settings.get(Settings.HTTP_PORT)).setCompressionSupported(true))
+              .requestHandler(router)
+              .listen()
+              .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      relay.start();
+      TimerScheduler timers = new TimerScheduler(vertx, store, registry, clock,
+          settings.get(Settings.TIMERS_POLL_INTERVAL), settings.get(Settings.TIMERS_BATCH));
+      timers.start();
+      StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.get(Settings.METRICS_REFRESH),
+          settings.get(Settings.METRICS_COUNT_SPACING));
+      gauges.start();
+      if (!rulesDir.isBlank()) {
+        Path watched = Path.of(rulesDir);
+        vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
+            id -> vertx.executeBlocking(() -> ruleBase.watch(watched), false)
+                .onFailure(e -> LOG.warn("rules.dir reload: {}", e.getMessage())));
+      }
+      LOG.info("Rapport listening on port {}", http.actualPort());
+      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges);
+    } catch (Exception | Error e) {
+      // Vert.x closes what runs on it; the store's pool and the channels' Camel context are ours to close
+      close(e, channels);
+      close(e, store);
+      throw e;
     }
-    LOG.info("Rapport listening on port {}", http.actualPort());
-    return new Server(vertx, store, relay, timers, channels, http, deployment, gauges);
+  }
+
+  /** Closes what a failed start opened, keeping the start's failure the one thrown. */
+  private static void close(Throwable failure, AutoCloseable opened) {
+    if (opened == null) {
+      return;
+    }
+    try {
+      opened.close();
+    } catch (Exception e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private static void json(io.vertx.core.http.HttpServerResponse response, int status, String error) {

@@ -2,6 +2,7 @@ package io.rapport.engine;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
@@ -42,6 +43,15 @@ final class TestDatabase implements AutoCloseable {
 
   String url() {
     return SERVER + name + "?user=postgres";
+  }
+
+  /** Sessions open on this database now. */
+  int connections() throws SQLException {
+    try (Connection c = admin(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + name + "'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   @Override
