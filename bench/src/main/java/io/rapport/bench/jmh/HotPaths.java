@@ -1,7 +1,9 @@
 package io.rapport.bench.jmh;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rapport.bench.TouchpointMix;
-
+import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.ingest.Partitioner;
 import io.rapport.engine.ingest.TouchpointJson;
 import io.rapport.routes.ingest.TouchpointBatch;
@@ -30,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH suite for the hot paths of one touchpoint: validating and mapping a batch, deciding with
- * the default rules, routing to a partition ({@link GroupCommit} measures the batch write). Run:
+ * the default rules, counting it in the server's meters, routing to a partition ({@link GroupCommit}
+ * measures the batch write). Run:
  * java -cp "bench/target/rapport-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main HotPaths
  */
 @State(Scope.Thread)
@@ -48,6 +51,9 @@ public class HotPaths {
   private int next;
   private final List<Touchpoint> mixed = new ArrayList<>();
   private final Map<String, Customer> mixCustomers = new HashMap<>();
+  private final JourneyMetrics metrics = new JourneyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  private final List<Touchpoint> counted = new ArrayList<>();
+  private final List<Decision> countedDecisions = new ArrayList<>();
 
   @Setup
   public void setUp() {
@@ -61,6 +67,19 @@ public class HotPaths {
     TouchpointMix mix = new TouchpointMix(1, 100_000, "jmh", Instant.parse("2026-01-01T00:00:00Z"));
     for (int i = 0; i < 300_000; i++) {
       mixed.add(TouchpointJson.read(mix.next()));
+    }
+    // parsed from NDJSON as HTTP delivers it: every type and channel is a string of its own
+    StringBuilder lines = new StringBuilder();
+    TouchpointMix countedMix = new TouchpointMix(2, 100_000, "jmh", Instant.parse("2026-01-01T00:00:00Z"));
+    for (int i = 0; i < 100_000; i++) {
+      countedMix.appendNextLine(lines);
+    }
+    JsonArray parsed = TouchpointBatch.parse(TouchpointBatch.NDJSON, lines.toString(), 100_000);
+    Map<String, Customer> countedCustomers = new HashMap<>();
+    for (int i = 0; i < parsed.size(); i++) {
+      Touchpoint t = TouchpointJson.read(parsed.getJsonObject(i));
+      counted.add(t);
+      countedDecisions.add(rules.decide(countedCustomers.computeIfAbsent(t.customerId(), Customer::new), t));
     }
     String[] types = {"web_visit", "email_open", "purchase", "support_ticket", "nps_response", "complaint"};
     for (int i = 0; i < 100_000; i++) {
@@ -93,6 +112,15 @@ public class HotPaths {
   public Decision decideOneTouchpoint() {
     Touchpoint t = touchpoints.get(next++ % touchpoints.size());
     return rules.decide(customers.computeIfAbsent(t.customerId(), Customer::new), t);
+  }
+
+  /** One decided touchpoint of the mix counted in the server's meters: its type, channel, rules and actions. */
+  @Benchmark
+  public JourneyMetrics countMixedTouchpoint() {
+    int i = next++ % counted.size();
+    metrics.touchpoint(counted.get(i), "decided");
+    metrics.decided(countedDecisions.get(i));
+    return metrics;
   }
 
   @Benchmark

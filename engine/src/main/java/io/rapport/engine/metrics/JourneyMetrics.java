@@ -34,7 +34,7 @@ public final class JourneyMetrics {
   static final int MAX_TAG_VALUES = 100;
 
   private final MeterRegistry registry;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
   private final Set<String> seenValues = ConcurrentHashMap.newKeySet();
   private final Timer decision;
   private final Timer ingestLag;
@@ -117,13 +117,21 @@ public final class JourneyMetrics {
         true);
   }
 
+  /** {@code tags} are key, value pairs; a meter's keys are always the same, so its values tell its series apart. */
   private void count(String name, String description, String... tags) {
-    String key = name + '|' + String.join("|", tags);
+    CounterKey key = new CounterKey(name, tags[1], tags.length > 3 ? tags[3] : null, tags.length > 5 ? tags[5] : null);
     counters
         .computeIfAbsent(
             key, k -> Counter.builder(name).description(description).tags(tags).register(registry))
         .increment();
   }
+
+  /**
+   * A counter series by its meter name and up to three tag values. Counted for every touchpoint:
+   * a record hashes the strings it holds, where a joined key was a new string to build and hash
+   * every time.
+   */
+  private record CounterKey(String name, String first, String second, String third) {}
 
   private String bounded(String value) {
     if (value == null || value.isEmpty()) {
