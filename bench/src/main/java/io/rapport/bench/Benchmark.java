@@ -273,9 +273,12 @@ public final class Benchmark implements Callable<Integer> {
   /**
    * Where a measured window's time went inside the server, from its own meters: a request's whole
    * time in the HTTP server (mean), the time from a touchpoint's arrival at its partition's queue
-   * to its commit, and a group commit's write and size. Quantiles are bucket bounds.
+   * to its commit, and a group commit's write and size. Quantiles are bucket bounds. The stage
+   * transitions and actions the rules decided per touchpoint say how much work the window's
+   * touchpoints made: young customers move and get welcomed, settled ones mostly do not.
    */
   private static JsonObject inside(ServerMeters m) {
+    double decided = m.value("rapport_touchpoints_total", "outcome=\"decided\"");
     return new JsonObject()
         .put("http_mean_ms", measuredOrNull(1000 * m.mean("vertx_http_server_response_time_seconds", "method=\"POST\"", "code=\"202\"")))
         .put("queue_to_commit_p50_ms", measuredOrNull(1000 * m.quantile("rapport_ingest_lag_seconds", 0.5)))
@@ -283,7 +286,10 @@ public final class Benchmark implements Callable<Integer> {
         .put("commit_mean_ms", measuredOrNull(1000 * m.mean("rapport_group_commit_seconds")))
         .put("commit_p99_ms", measuredOrNull(1000 * m.quantile("rapport_group_commit_seconds", 0.99)))
         .put("commit_touchpoints_mean", measuredOrNull(m.mean("rapport_group_commit_touchpoints")))
-        .put("decision_mean_us", measuredOrNull(1e6 * m.mean("rapport_decision_seconds")));
+        .put("decision_mean_us", measuredOrNull(1e6 * m.mean("rapport_decision_seconds")))
+        .put("transitions_per_touchpoint", measuredOrNull(m.value("rapport_stage_transitions_total") / decided, 3))
+        .put("actions_per_touchpoint", measuredOrNull((m.value("rapport_actions_total", "outcome=\"created\"")
+            + m.value("rapport_actions_total", "outcome=\"suppressed\"")) / decided, 3));
   }
 
   private static Long bytesPer(long bytes, long touchpoints) {
@@ -297,6 +303,11 @@ public final class Benchmark implements Callable<Integer> {
   /** A figure the server may not have: null rather than a made-up zero. */
   private static Double measuredOrNull(double v) {
     return Double.isFinite(v) ? round(v) : null;
+  }
+
+  private static Double measuredOrNull(double v, int decimals) {
+    double scale = Math.pow(10, decimals);
+    return Double.isFinite(v) ? Math.round(v * scale) / scale : null;
   }
 
   private int latencyBatch() {

@@ -37,6 +37,10 @@ class ServerProcessTest {
       assertThat(meters.quantile("rapport_ingest_lag_seconds", 0.5)).isPositive().isFinite();
       assertThat(meters.mean("rapport_group_commit_touchpoints")).isEqualTo(1.0);
       assertThat(meters.mean("rapport_decision_seconds")).isPositive();
+      // a first purchase: one touchpoint decided, the customer's first stage change and its welcome
+      assertThat(meters.value("rapport_touchpoints_total", "outcome=\"decided\"")).isEqualTo(1.0);
+      assertThat(meters.value("rapport_stage_transitions_total")).isEqualTo(1.0);
+      assertThat(meters.value("rapport_actions_total", "outcome=\"created\"")).isPositive();
       // the figures are the child's: its heap is bounded by its own -Xmx, not this JVM's
       assertThat(server.memory().getHeapMemoryUsage().getMax()).isLessThanOrEqualTo(256L * 1024 * 1024)
           .isNotEqualTo(Runtime.getRuntime().maxMemory());
