@@ -8,7 +8,6 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
@@ -38,6 +39,8 @@ import javax.management.remote.JMXServiceURL;
  */
 final class ServerProcess implements AutoCloseable {
   private static final Duration START = Duration.ofMinutes(2);
+  /** The line the server logs once its HTTP port is open (Server.start). */
+  private static final Pattern LISTENING = Pattern.compile("Rapport listening on port (\\d+)");
 
   private final Process process;
   private final int port;
@@ -53,14 +56,14 @@ final class ServerProcess implements AutoCloseable {
 
   /**
    * Starts {@code java <javaOptions> -cp <this classpath> io.rapport.engine.Main --config FILE}
-   * with {@code settings} (http.port is chosen here) and waits until /health/ready says UP.
-   * Its output goes to {@code dir/server.log}.
+   * with {@code settings} and waits until /health/ready says UP. Its output goes to
+   * {@code dir/server.log}. The server takes a free port itself and the port is read from its log:
+   * a port found free here could be taken by another process before the server bound it.
    */
   static ServerProcess start(Map<String, String> settings, List<String> javaOptions, Path dir) throws Exception {
-    int port = freePort();
     Properties config = new Properties();
     config.putAll(settings);
-    config.put("http.port", String.valueOf(port));
+    config.put("http.port", "0");
     Path file = dir.resolve("server.properties");
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       config.store(w, "rapport-bench");
@@ -74,7 +77,9 @@ final class ServerProcess implements AutoCloseable {
     builder.environment().keySet().removeIf(k -> k.startsWith("RAPPORT_"));
     Process process = builder.start();
     try {
-      awaitReady(process, port, dir.resolve("server.log"));
+      long deadline = System.nanoTime() + START.toNanos();
+      int port = awaitPort(process, dir.resolve("server.log"), deadline);
+      awaitReady(process, port, dir.resolve("server.log"), deadline);
       VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
       String address;
       try {
@@ -141,21 +146,31 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** The port the server says it listens on, once it has said so. */
+  private static int awaitPort(Process process, Path log, long deadline) throws Exception {
+    while (System.nanoTime() < deadline) {
+      exitedYet(process, log);
+      Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "");
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the server did not open its port within " + START + "; see " + log);
+  }
+
+  private static void exitedYet(Process process, Path log) {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("the server exited with " + process.exitValue() + "; see " + log);
     }
   }
 
-  private static void awaitReady(Process process, int port, Path log) throws Exception {
+  private static void awaitReady(Process process, int port, Path log, long deadline) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
         .timeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + START.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the server exited with " + process.exitValue() + "; see " + log);
-      }
+      exitedYet(process, log);
       try {
         HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200 && r.body().contains("\"status\":\"UP\"")) {
