@@ -302,7 +302,7 @@ public final class Benchmark implements Callable<Integer> {
 
   /** A figure the server may not have: null rather than a made-up zero. */
   private static Double measuredOrNull(double v) {
-    return Double.isFinite(v) ? round(v) : null;
+    return measuredOrNull(v, 2);
   }
 
   private static Double measuredOrNull(double v, int decimals) {

@@ -119,6 +119,9 @@ public final class JourneyMetrics {
 
   /** {@code tags} are key, value pairs; a meter's keys are always the same, so its values tell its series apart. */
   private void count(String name, String description, String... tags) {
+    if (tags.length < 2 || tags.length > 6) { // a fourth tag would not tell series apart: the key needs a field
+      throw new IllegalArgumentException(name + ": one to three tags, not " + tags.length / 2);
+    }
     CounterKey key = new CounterKey(name, tags[1], tags.length > 3 ? tags[3] : null, tags.length > 5 ? tags[5] : null);
     counters
         .computeIfAbsent(
