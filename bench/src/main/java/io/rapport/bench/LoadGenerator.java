@@ -8,7 +8,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +54,10 @@ public final class LoadGenerator implements Callable<Integer> {
     URI base = URI.create(url);
     int batches = (touchpoints + batch - 1) / batch;
     // Build every body first so the measurement is the server, not the generator.
-    TouchpointMix mix = new TouchpointMix(seed, customers, "bench-" + System.currentTimeMillis(), Instant.parse("2026-01-01T00:00:00Z"));
+    // Event times from a day ago by the wall clock the server runs by: the timers its purchases set are not yet due
+    // while the load runs, whatever the day.
+    Instant dayAgo = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+    TouchpointMix mix = new TouchpointMix(seed, customers, "bench-" + System.currentTimeMillis(), dayAgo);
     Buffer[] bodies = new Buffer[batches];
     for (int b = 0; b < batches; b++) {
       Buffer body = Buffer.buffer();

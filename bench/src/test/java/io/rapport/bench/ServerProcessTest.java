@@ -9,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,13 +23,15 @@ class ServerProcessTest {
   @Test
   void theServerUnderTestRunsInAJvmOfItsOwnTakesTouchpointsAndReportsItsOwnHeap() throws Exception {
     ServerProcess server = ServerProcess.start(Map.of("data.dir", dir.toString(), "drop.dir", "off"), List.of("-Xmx256m"), dir);
+    // an hour ago by the server's clock: none of the purchase's timers is due while the test reads the meters
+    Instant anHourAgo = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     try {
       assertThat(server.pid()).isNotEqualTo(ProcessHandle.current().pid());
       HttpResponse<String> accepted = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/touchpoints"))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(
-                  "{\"id\":\"t-1\",\"customerId\":\"c-1\",\"type\":\"purchase\",\"occurredAt\":\"2026-11-01T10:00:00Z\","
+                  "{\"id\":\"t-1\",\"customerId\":\"c-1\",\"type\":\"purchase\",\"occurredAt\":\"" + anHourAgo + "\","
                       + "\"value\":20,\"currency\":\"EUR\"}"))
               .build(),
           HttpResponse.BodyHandlers.ofString());

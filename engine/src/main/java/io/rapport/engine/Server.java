@@ -73,6 +73,14 @@ public final class Server implements AutoCloseable {
 
   /** Starts everything; returns once the HTTP port is open. */
   public static Server start(Settings settings) throws Exception {
+    return start(settings, Clock.systemUTC());
+  }
+
+  /**
+   * Starts with another wall clock (the one timers fire by, actions are retried by, and touchpoints are received
+   * at): for tests that must hold whatever day they run on. Deliberately not a setting.
+   */
+  static Server start(Settings settings, Clock clock) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Vert.x configures the registry's meter filters as it starts, so it starts before any meter
     // is registered: a filter added later does not apply to the meters already there.
@@ -85,15 +93,15 @@ public final class Server implements AutoCloseable {
                     new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(registry)
                         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)));
     try {
-      return start(settings, registry, vertx);
+      return start(settings, clock, registry, vertx);
     } catch (Exception | Error e) {
       vertx.close(); // a store or rule base that will not open must not leave its threads running
       throw e;
     }
   }
 
-  private static Server start(Settings settings, PrometheusMeterRegistry registry, Vertx vertx) throws Exception {
-    Clock clock = Clock.systemUTC();
+  private static Server start(Settings settings, Clock clock, PrometheusMeterRegistry registry, Vertx vertx)
+      throws Exception {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -1,6 +1,5 @@
 package io.rapport.engine;
 
-import static io.rapport.engine.Api.purchase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +31,8 @@ class ActionHandOffIT {
   private Server polling;
   @TempDir
   Path dataDirs;
+  /** The servers run by the system clock. */
+  private final Touchpoints tp = new Touchpoints(Clock.systemUTC());
 
   @AfterEach
   void tearDown() throws Exception {
@@ -65,7 +67,7 @@ class ActionHandOffIT {
     int customers = 300;
     StringJoiner batch = new StringJoiner(",", "[", "]");
     for (int i = 0; i < customers; i++) {
-      batch.add(purchase("evt-hand-" + i, "hand-" + i, 20));
+      batch.add(tp.purchase("evt-hand-" + i, "hand-" + i, 20));
     }
     assertThat(api.postJson(batch.toString()).status()).isEqualTo(202);
 
@@ -96,7 +98,7 @@ class ActionHandOffIT {
           + " 'old', '{}', 'an old rule', 'evt-kept-0', 'sent', 1, now(), now(), now())");
     }
     Api api = new Api(busy.port());
-    String batch = "[" + purchase("evt-kept-0", "kept-0", 20) + "," + purchase("evt-kept-1", "kept-1", 20) + "]";
+    String batch = "[" + tp.purchase("evt-kept-0", "kept-0", 20) + "," + tp.purchase("evt-kept-1", "kept-1", 20) + "]";
     assertThat(api.postJson(batch).status()).isEqualTo(202);
 
     // the new action is recorded as sent once delivered; the stored one is left as it was

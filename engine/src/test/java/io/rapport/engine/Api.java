@@ -81,8 +81,4 @@ final class Api {
     }
     return t.encode();
   }
-
-  static String purchase(String id, String customer, double value) {
-    return touchpoint(id, customer, "purchase", "2026-11-24T10:15:00Z", value);
-  }
 }

@@ -1,6 +1,5 @@
 package io.rapport.engine;
 
-import static io.rapport.engine.Api.touchpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +9,7 @@ import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +39,8 @@ class RestartIT {
   @TempDir
   Path dataDir;
   private Process process;
+  /** The jar runs by the system clock. */
+  private final Touchpoints tp = new Touchpoints(Clock.systemUTC());
 
   @BeforeEach
   void setUp() throws Exception {
@@ -79,7 +81,7 @@ class RestartIT {
           for (int c = worker; c < CUSTOMERS && !stop.get(); c += 4) {
             String id = "k-" + c + "-" + i;
             try {
-              Api.Response r = api.postJson(touchpoint(id, "kc-" + c, "purchase", "2026-11-24T10:0" + i + ":00Z", 20.0));
+              Api.Response r = api.postJson(tp.of(id, "kc-" + c, "purchase", Duration.ofMinutes(i), 20.0));
               if (r.status() == 202) {
                 acknowledged.add(id);
               }
@@ -110,7 +112,7 @@ class RestartIT {
     for (int c = 0; c < CUSTOMERS; c++) {
       StringBuilder batch = new StringBuilder();
       for (int i = 0; i < PURCHASES; i++) {
-        batch.append(touchpoint("k-" + c + "-" + i, "kc-" + c, "purchase", "2026-11-24T10:0" + i + ":00Z", 20.0)).append('\n');
+        batch.append(tp.of("k-" + c + "-" + i, "kc-" + c, "purchase", Duration.ofMinutes(i), 20.0)).append('\n');
       }
       Api.Response r = api.post("/v1/touchpoints", "application/x-ndjson", batch.toString());
       assertThat(r.status()).isEqualTo(202);

@@ -1,7 +1,5 @@
 package io.rapport.engine;
 
-import static io.rapport.engine.Api.purchase;
-import static io.rapport.engine.Api.touchpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +11,7 @@ import io.rapport.engine.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +38,8 @@ abstract class ServerContract {
   WebhookReceiver webhook;
   Server server;
   Api api;
+  /** The touchpoints this class sends, timed from the server's clock. */
+  Touchpoints tp;
   /** What Micrometer logged while the server started. */
   final ListAppender<ILoggingEvent> micrometerLog = new ListAppender<>();
 
@@ -46,6 +47,11 @@ abstract class ServerContract {
   abstract String databaseUrl() throws Exception;
 
   void dropDatabase() throws Exception {}
+
+  /** The wall clock the server runs by; the touchpoints are timed from it. */
+  Clock clock() {
+    return Clock.systemUTC();
+  }
 
   @BeforeAll
   void startServer(@TempDir Path dir) throws Exception {
@@ -71,11 +77,12 @@ abstract class ServerContract {
     micrometerLog.start();
     micrometer.addAppender(micrometerLog);
     try {
-      server = Server.start(Settings.of(values));
+      server = Server.start(Settings.of(values), clock());
     } finally {
       micrometer.detachAppender(micrometerLog);
     }
     api = new Api(server.port());
+    tp = new Touchpoints(clock());
   }
 
   @Test
@@ -100,26 +107,26 @@ abstract class ServerContract {
 
   @Test
   void aPurchaseIsAcceptedOnceAndMakesANewCustomer() throws Exception {
-    Api.Response first = api.postJson(purchase("evt-a1", "c-a", 42.5));
+    Api.Response first = api.postJson(tp.purchase("evt-a1", "c-a", 42.5));
     assertThat(first.status()).isEqualTo(202);
     assertThat(first.json()).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 0));
 
-    Api.Response again = api.postJson(purchase("evt-a1", "c-a", 42.5));
+    Api.Response again = api.postJson(tp.purchase("evt-a1", "c-a", 42.5));
     assertThat(again.status()).isEqualTo(202);
     assertThat(again.json()).isEqualTo(new JsonObject().put("accepted", 0).put("duplicates", 1));
 
     JsonObject profile = api.customer("c-a").json();
     assertThat(profile.getString("stage")).isEqualTo("NEW_CUSTOMER");
-    assertThat(profile.getString("stageSince")).isEqualTo("2026-11-24T10:15:00Z");
+    assertThat(profile.getString("stageSince")).isEqualTo(tp.at(Duration.ZERO));
     assertThat(profile.getJsonObject("aggregates").getInteger("orders")).isEqualTo(1);
     assertThat(profile.getJsonObject("aggregates").getDouble("revenue")).isEqualTo(42.5);
   }
 
   @Test
   void aBatchMixingStoredAndNewTouchpointsDecidesOnlyTheNewOnes() throws Exception {
-    api.postJson(purchase("evt-x1", "c-x", 10));
+    api.postJson(tp.purchase("evt-x1", "c-x", 10));
 
-    Api.Response mixed = api.postJson("[" + purchase("evt-x1", "c-x", 10) + "," + purchase("evt-x2", "c-x", 20) + "]");
+    Api.Response mixed = api.postJson("[" + tp.purchase("evt-x1", "c-x", 10) + "," + tp.purchase("evt-x2", "c-x", 20) + "]");
     assertThat(mixed.status()).isEqualTo(202);
     assertThat(mixed.json()).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 1));
 
@@ -133,29 +140,29 @@ abstract class ServerContract {
 
   @Test
   void visitsAndOpensMoveTheLastActivityAndALateOneChangesNothing() throws Exception {
-    api.postJson(purchase("evt-v1", "c-v", 20)); // 2026-11-24T10:15:00Z
+    api.postJson(tp.purchase("evt-v1", "c-v", 20));
     long version = api.customer("c-v").json().getLong("version");
 
-    api.postJson(touchpoint("evt-v2", "c-v", "web_visit", "2026-11-25T08:00:00Z", null));
+    api.postJson(tp.of("evt-v2", "c-v", "web_visit", Duration.ofHours(22), null));
     JsonObject profile = api.customer("c-v").json();
-    assertThat(profile.getJsonObject("aggregates").getString("lastActivityAt")).isEqualTo("2026-11-25T08:00:00Z");
+    assertThat(profile.getJsonObject("aggregates").getString("lastActivityAt")).isEqualTo(tp.at(Duration.ofHours(22)));
     assertThat(profile.getLong("version")).isEqualTo(version + 1);
 
-    api.postJson(touchpoint("evt-v3", "c-v", "email_open", "2026-11-24T12:00:00Z", null)); // late, and earlier
+    api.postJson(tp.of("evt-v3", "c-v", "email_open", Duration.ofHours(2), null)); // late, and earlier
     profile = api.customer("c-v").json();
-    assertThat(profile.getJsonObject("aggregates").getString("lastActivityAt")).isEqualTo("2026-11-25T08:00:00Z");
+    assertThat(profile.getJsonObject("aggregates").getString("lastActivityAt")).isEqualTo(tp.at(Duration.ofHours(22)));
     assertThat(profile.getLong("version")).as("stored state written again").isEqualTo(version + 1);
 
-    api.postJson(touchpoint("evt-v4", "c-v", "complaint", "2026-11-25T09:00:00Z", null));
+    api.postJson(tp.of("evt-v4", "c-v", "complaint", Duration.ofHours(23), null));
     profile = api.customer("c-v").json();
     assertThat(profile.getJsonObject("aggregates").getInteger("complaints")).isEqualTo(1);
-    assertThat(profile.getJsonObject("aggregates").getString("lastActivityAt")).isEqualTo("2026-11-25T09:00:00Z");
+    assertThat(profile.getJsonObject("aggregates").getString("lastActivityAt")).isEqualTo(tp.at(Duration.ofHours(23)));
     assertThat(profile.getLong("version")).isEqualTo(version + 2);
   }
 
   @Test
   void theJourneyNamesTheRuleAndTouchpointOfEveryTransitionAndAction() throws Exception {
-    api.postJson("[" + purchase("evt-b1", "c-b", 10) + "," + purchase("evt-b2", "c-b", 10) + "]");
+    api.postJson("[" + tp.purchase("evt-b1", "c-b", 10) + "," + tp.purchase("evt-b2", "c-b", 10) + "]");
     JsonObject journey = api.journey("c-b").json();
     JsonArray transitions = journey.getJsonArray("transitions");
     assertThat(transitions).hasSize(2);
@@ -173,10 +180,10 @@ abstract class ServerContract {
 
   @Test
   void anArrayAndNdjsonAreEachOneBatch() throws Exception {
-    Api.Response array = api.postJson("[" + purchase("evt-c1", "c-c1", 1) + "," + purchase("evt-c2", "c-c2", 1) + "]");
+    Api.Response array = api.postJson("[" + tp.purchase("evt-c1", "c-c1", 1) + "," + tp.purchase("evt-c2", "c-c2", 1) + "]");
     assertThat(array.json().getInteger("accepted")).isEqualTo(2);
     Api.Response ndjson = api.post("/v1/touchpoints", "application/x-ndjson",
-        purchase("evt-c3", "c-c3", 1) + "\n" + purchase("evt-c4", "c-c3", 1) + "\n");
+        tp.purchase("evt-c3", "c-c3", 1) + "\n" + tp.purchase("evt-c4", "c-c3", 1) + "\n");
     assertThat(ndjson.status()).isEqualTo(202);
     assertThat(ndjson.json().getInteger("accepted")).isEqualTo(2);
     assertThat(api.customer("c-c3").json().getString("stage")).isEqualTo("REPEAT");
@@ -184,7 +191,7 @@ abstract class ServerContract {
 
   @Test
   void aBatchWithOneBadItemIsRejectedWholeAndStoresNothing() throws Exception {
-    String good = purchase("evt-d1", "c-d", 5);
+    String good = tp.purchase("evt-d1", "c-d", 5);
     String bad = "{\"id\":\"evt-d2\",\"customerId\":\"c-d\",\"type\":\"purchase\",\"occurredAt\":\"yesterday\"}";
     Api.Response r = api.postJson("[" + good + "," + bad + "]");
     assertThat(r.status()).isEqualTo(400);
@@ -200,9 +207,9 @@ abstract class ServerContract {
   void malformedRequestsGetClearErrorsAndChangeNothing() throws Exception {
     assertThat(api.postJson("{not json").status()).isEqualTo(400);
     assertThat(api.postJson("[]").status()).isEqualTo(400);
-    assertThat(api.post("/v1/touchpoints", "application/x-www-form-urlencoded", purchase("evt-e1", "c-e", 1)).status())
+    assertThat(api.post("/v1/touchpoints", "application/x-www-form-urlencoded", tp.purchase("evt-e1", "c-e", 1)).status())
         .isEqualTo(415);
-    Api.Response tooBig = api.postJson("[" + (purchase("evt-e2", "c-e", 1) + ",").repeat(1000) + purchase("evt-e3", "c-e", 1) + "]");
+    Api.Response tooBig = api.postJson("[" + (tp.purchase("evt-e2", "c-e", 1) + ",").repeat(1000) + tp.purchase("evt-e3", "c-e", 1) + "]");
     assertThat(tooBig.status()).isEqualTo(413); // about 150 kB, over ingest.max-body-bytes (64 kB here)
     assertThat(tooBig.json().getString("error")).isEqualTo("request body too large");
     assertThat(api.customer("c-e").status()).isEqualTo(404);
@@ -222,7 +229,7 @@ abstract class ServerContract {
         sent.add(clients.submit(() -> {
           StringBuilder batch = new StringBuilder();
           for (int i = 1; i <= 5; i++) {
-            batch.append(touchpoint(customer + "-" + i, customer, "purchase", "2026-11-24T10:0" + i + ":00Z", 20.0)).append('\n');
+            batch.append(tp.of(customer + "-" + i, customer, "purchase", Duration.ofMinutes(i), 20.0)).append('\n');
           }
           return api.post("/v1/touchpoints", "application/x-ndjson", batch.toString());
         }));
@@ -243,7 +250,7 @@ abstract class ServerContract {
 
   @Test
   void actionsReachTheWebhookWithTheirIdempotencyKey() throws Exception {
-    api.postJson(purchase("evt-f1", "c-f", 30));
+    api.postJson(tp.purchase("evt-f1", "c-f", 30));
     await().atMost(Duration.ofSeconds(10)).until(() -> !webhook.to("c-f").isEmpty());
     WebhookReceiver.Delivery d = webhook.to("c-f").get(0);
     assertThat(d.idempotencyKey()).isEqualTo("evt-f1/0");
@@ -260,7 +267,7 @@ abstract class ServerContract {
 
   @Test
   void aWebhookThatFailsForAWhileGetsTheActionOnALaterAttempt() throws Exception {
-    api.postJson(purchase("evt-g1", "flaky-g", 30));
+    api.postJson(tp.purchase("evt-g1", "flaky-g", 30));
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       JsonObject action = api.journey("flaky-g").json().getJsonArray("actions").getJsonObject(0);
       assertThat(action.getString("status")).isEqualTo("sent");
@@ -271,7 +278,7 @@ abstract class ServerContract {
 
   @Test
   void aRefusedActionFailsAtOnceAndAnUnreachableOneAfterItsLastAttempt() throws Exception {
-    api.postJson("[" + purchase("evt-h1", "refused-h", 30) + "," + purchase("evt-h2", "down-h", 30) + "]");
+    api.postJson("[" + tp.purchase("evt-h1", "refused-h", 30) + "," + tp.purchase("evt-h2", "down-h", 30) + "]");
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       JsonObject refused = api.journey("refused-h").json().getJsonArray("actions").getJsonObject(0);
       assertThat(refused.getString("status")).isEqualTo("failed");
@@ -286,10 +293,10 @@ abstract class ServerContract {
 
   @Test
   void aSlowWebhookHoldsBackOnlyItsOwnAction() throws Exception {
-    api.postJson(purchase("evt-s1", "slow-s", 30));
+    api.postJson(tp.purchase("evt-s1", "slow-s", 30));
     await().atMost(Duration.ofSeconds(10)).until(() -> !webhook.to("slow-s").isEmpty());
     long posted = System.nanoTime();
-    api.postJson(purchase("evt-s2", "quick-s", 30));
+    api.postJson(tp.purchase("evt-s2", "quick-s", 30));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(api.journey("quick-s").json().getJsonArray("actions").getJsonObject(0).getString("status")).isEqualTo("sent"));
     // the quick action was recorded while the slow one was still waiting for its answer
@@ -311,7 +318,7 @@ abstract class ServerContract {
 
   @Test
   void metricsCountTouchpointsTransitionsActionsAndStages() throws Exception {
-    api.postJson("[" + purchase("evt-m1", "c-m", 1) + "," + purchase("evt-m1", "c-m", 1) + "]");
+    api.postJson("[" + tp.purchase("evt-m1", "c-m", 1) + "," + tp.purchase("evt-m1", "c-m", 1) + "]");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       Api.Response metrics = api.get("/metrics");
       assertThat(metrics.status()).isEqualTo(200);
@@ -358,7 +365,7 @@ abstract class ServerContract {
     assertThat(put.json().getInteger("version")).isEqualTo(before + 1);
     assertThat(put.json().getJsonArray("rules").getList()).contains("A big first order gets a thank-you call");
 
-    api.postJson(purchase("evt-r1", "c-vip", 1500));
+    api.postJson(tp.purchase("evt-r1", "c-vip", 1500));
     assertThat(api.journey("c-vip").json().getJsonArray("actions").stream()
         .map(a -> ((JsonObject) a).getString("template"))).contains("vip-thank-you");
 
@@ -379,9 +386,11 @@ abstract class ServerContract {
 
   @Test
   void aSimulationBacktestsCandidateRulesOnStoredTouchpointsAndChangesNothingLive() throws Exception {
-    api.postJson("[" + touchpoint("sim-1", "c-sim", "purchase", "2020-01-01T00:00:00Z", 10.0) + ","
-        + touchpoint("sim-2", "c-sim", "purchase", "2020-01-10T00:00:00Z", 10.0) + "]");
-    // Live, the 2020 timers are long due: let them fire and the actions go out, then snapshot.
+    // Two purchases two years back: live, their timers are long due.
+    Duration twoYearsBack = Duration.ofDays(-730);
+    api.postJson("[" + tp.of("sim-1", "c-sim", "purchase", twoYearsBack, 10.0) + ","
+        + tp.of("sim-2", "c-sim", "purchase", twoYearsBack.plusDays(9), 10.0) + "]");
+    // Let them fire and the actions go out, then snapshot.
     await().atMost(Duration.ofSeconds(15)).until(() -> {
       JsonObject j = api.journey("c-sim").json();
       return j.getJsonArray("transitions").size() == 4
@@ -391,7 +400,7 @@ abstract class ServerContract {
     String purchases = api.get("/v1/rules/purchases.drl").body();
     JsonObject request = new JsonObject()
         .put("files", new JsonObject().put("purchases.drl", purchases.replace("orders >= 2", "orders >= 3")))
-        .put("from", "2020-01-01T00:00:00Z").put("until", "2020-02-01T00:00:00Z");
+        .put("from", tp.at(twoYearsBack)).put("until", tp.at(twoYearsBack.plusDays(31)));
 
     assertThat(api.post("/v1/simulations", "application/json", request.encode()).status()).isEqualTo(401);
     Api.Response r = api.post("/v1/simulations", "application/json", request.encode(), ADMIN_KEY);
@@ -420,7 +429,7 @@ abstract class ServerContract {
     Future<Integer> posted = client.submit(() -> {
       int accepted = 0;
       for (int i = 0; i < 40; i++) {
-        Api.Response r = api.postJson(touchpoint("swap-" + i, "c-swap-" + (i % 4), "purchase", "2026-11-24T10:00:00Z", 5.0));
+        Api.Response r = api.postJson(tp.of("swap-" + i, "c-swap-" + (i % 4), "purchase", Duration.ZERO, 5.0));
         assertThat(r.status()).isEqualTo(202);
         accepted += r.json().getInteger("accepted");
       }
@@ -441,13 +450,13 @@ abstract class ServerContract {
 
   @Test
   void propertiesWithQuotesCommasAndNewlinesAreStoredAsSent() throws Exception {
-    JsonObject nps = new JsonObject().put("id", "nps-q1").put("customerId", "c-quotes").put("type", "nps_response")
-        .put("occurredAt", "2019-06-01T00:00:00Z").put("channel", "survey")
+    Duration longAgo = Duration.ofDays(-900); // before any other touchpoint of this class, which the replay below would see
+    JsonObject nps = tp.json("nps-q1", "c-quotes", "nps_response", longAgo).put("channel", "survey")
         .put("properties", new JsonObject().put("score", 3).put("text", "He said \"meh\", then\nleft; prix: 10€ ü"));
     assertThat(api.postJson(nps.encode()).status()).isEqualTo(202);
     // Replaying the stored touchpoint decides it again: only possible if its properties came back intact.
     JsonObject request = new JsonObject().put("files", new JsonObject())
-        .put("from", "2019-06-01T00:00:00Z").put("until", "2019-06-02T00:00:00Z");
+        .put("from", tp.at(longAgo)).put("until", tp.at(longAgo.plusDays(1)));
     JsonObject c = api.post("/v1/simulations", "application/json", request.encode(), ADMIN_KEY).json();
     assertThat(c.getJsonObject("baseline").getLong("touchpoints")).isEqualTo(1);
     assertThat(c.getJsonObject("baseline").getJsonObject("actions").getLong("escalation")).isEqualTo(1);
