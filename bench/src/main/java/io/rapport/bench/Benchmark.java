@@ -1,6 +1,7 @@
 package io.rapport.bench;
 
-import io.rapport.engine.ingest.TouchpointJson;
+import io.rapport.engine.ingest.Facts;
+import io.rapport.messages.TouchpointReader;
 import io.rapport.rules.ActionRequest;
 import io.rapport.rules.Customer;
 import io.rapport.rules.RuleBook;
@@ -387,7 +388,7 @@ public final class Benchmark implements Callable<Integer> {
     Map<String, Customer> state = new HashMap<>();
     List<Touchpoint> sample = new ArrayList<>();
     for (int i = 0; i < 300_000; i++) {
-      sample.add(TouchpointJson.read(normalised(mix.next())));
+      sample.add(Facts.touchpoint(TouchpointReader.one(mix.next())));
     }
     // Drools compiles constraints to bytecode after a while and the JIT needs its time: warm up by the clock.
     int i = 0;
@@ -405,10 +406,6 @@ public final class Benchmark implements Callable<Integer> {
       decided++;
     }
     return decided / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static JsonObject normalised(JsonObject t) {
-    return t.put("occurredAt", Instant.parse(t.getString("occurredAt")).toString());
   }
 
   /** The CDNOW replay rate, when the data set is beside the project. */
@@ -473,7 +470,7 @@ public final class Benchmark implements Callable<Integer> {
       for (int k = 0; k < phase.size(); k++) {
         TouchpointMix mix = phase.mix(k);
         for (long n = 0; n < phase.sent[k]; n++) {
-          Touchpoint t = TouchpointJson.read(normalised(mix.next()));
+          Touchpoint t = Facts.touchpoint(TouchpointReader.one(mix.next()));
           check.touchpoints.add(b -> touchpointRow(b, t, now));
           timeline.offer(t);
           expected++;

@@ -21,8 +21,8 @@ import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.OutboxRelay;
-import io.rapport.engine.store.Database;
-import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.store.jdbc.Database;
+import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.engine.timers.TimerScheduler;
 import io.rapport.routes.Channels;
 import io.vertx.core.DeploymentOptions;
@@ -32,6 +32,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Files;
@@ -91,7 +92,10 @@ public final class Server implements AutoCloseable {
                     // event bus meters cost a map lookup per message and say nothing that
                     // rapport_ingest_lag and the HTTP meters do not
                     new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(registry)
-                        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)));
+                        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                        // the internal blocking pool is a worker pool too: without their names, the two pools'
+                        // gauges were one series, whichever registered first
+                        .addLabels(Label.POOL_NAME)));
     try {
       return start(settings, clock, registry, vertx);
     } catch (Exception | Error e) {
@@ -112,51 +116,26 @@ public final class Server implements AutoCloseable {
 
     Path dataDir = settings.get(Settings.DATA_DIR);
     Files.createDirectories(dataDir);
-    String url = settings.get(Settings.DB_URL);
-    if (url.isBlank()) {
-      url = Database.embeddedUrl(dataDir);
-    }
-    int partitions = settings.get(Settings.PARTITIONS);
-    int connections = settings.poolSize();
-    JdbcStore store =
-        Database.open(url, settings.get(Settings.DB_USER), settings.get(Settings.DB_PASSWORD), connections,
-            settings.get(Settings.DB_FLUSH_AFTER_KB), registry);
+    Ingest.Options ingestOptions = settings.ingest();
+    Database.Options database = settings.database();
+    JdbcStore store = Database.open(database, registry);
     Channels channels = null;
     try {
-      LOG.info("store: {}, {} connections; {} partitions", store.isPostgres() ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath(),
-          connections, partitions);
+      LOG.info("store: {}, {} connections; {} partitions", store.describe(), database.poolSize(),
+          ingestOptions.partitions());
 
       String rulesDir = settings.get(Settings.RULES_DIR);
       RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock);
       ActiveRules rules = ruleBase.active();
       LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
       AdminKey admin = AdminKey.load(settings.get(Settings.ADMIN_KEY), dataDir);
-      Gauge.builder("rapport.ingest.partitions", () -> partitions)
+      Gauge.builder("rapport.ingest.partitions", ingestOptions::partitions)
           .description("Partition workers deciding touchpoints").register(registry);
       Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
           .description("Version of the active rule base").register(registry);
 
-      Duration webhookTimeout = Duration.ofMillis(settings.get(Settings.WEBHOOK_TIMEOUT_MS));
-      OutboxRelay relay =
-          new OutboxRelay(
-              vertx,
-              store,
-              metrics,
-              new OutboxRelay.Options(
-                  settings.get(Settings.OUTBOX_BATCH),
-                  settings.get(Settings.OUTBOX_MAX_ATTEMPTS),
-                  settings.get(Settings.OUTBOX_POLL_INTERVAL),
-                  webhookTimeout.plusSeconds(5),
-                  settings.get(Settings.OUTBOX_BACKOFF_INITIAL),
-                  settings.get(Settings.OUTBOX_BACKOFF_MAX),
-                  settings.get(Settings.ACTIONS_CONNECTOR),
-                  settings.get(Settings.ACTIONS_CONNECTORS)),
-              clock);
-      Ingest ingest =
-          new Ingest(
-              new Ingest.Options(partitions, settings.get(Settings.MAX_IN_FLIGHT),
-                  settings.get(Settings.GROUP_COMMIT_MAX), settings.get(Settings.CACHE_CUSTOMERS)),
-              store, rules, metrics, relay, clock);
+      OutboxRelay relay = new OutboxRelay(vertx, store, metrics, settings.outbox(), clock);
+      Ingest ingest = new Ingest(ingestOptions, store, rules, metrics, relay, clock);
       String deployment =
           vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
@@ -175,8 +154,7 @@ public final class Server implements AutoCloseable {
         json(ctx.response(), 500, "internal error");
       });
 
-      channels =
-          Channels.start(vertx, router, camelProperties(settings, dataDir), extraRoutes(settings), registry);
+      channels = Channels.start(vertx, router, settings.forRoutes(), extraRoutes(settings));
       HttpServer http =
           vertx.createHttpServer(new HttpServerOptions().setHost(settings.get(Settings.HTTP_HOST))
                   .setPort(settings.get(Settings.HTTP_PORT)).setCompressionSupported(true))
@@ -184,17 +162,15 @@ public final class Server implements AutoCloseable {
               .listen()
               .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       relay.start();
-      TimerScheduler timers = new TimerScheduler(vertx, store, registry, clock,
-          settings.get(Settings.TIMERS_POLL_INTERVAL), settings.get(Settings.TIMERS_BATCH));
+      TimerScheduler timers = new TimerScheduler(ingest, store, registry, clock, settings.timers());
       timers.start();
-      StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.get(Settings.METRICS_REFRESH),
-          settings.get(Settings.METRICS_COUNT_SPACING));
+      StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.gauges());
       gauges.start();
       if (!rulesDir.isBlank()) {
         Path watched = Path.of(rulesDir);
         vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
             id -> vertx.executeBlocking(() -> ruleBase.watch(watched), false)
-                .onFailure(e -> LOG.warn("rules.dir reload: {}", e.getMessage())));
+                .onFailure(e -> LOG.warn("rules.dir reload failed", e)));
       }
       LOG.info("Rapport listening on port {}", http.actualPort());
       return new Server(vertx, store, relay, timers, channels, http, deployment, gauges);
@@ -223,24 +199,6 @@ public final class Server implements AutoCloseable {
       response.setStatusCode(status).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("error", error).put("details", new io.vertx.core.json.JsonArray()).encode());
     }
-  }
-
-  /** The settings the YAML routes read as {{rapport.*}} placeholders. */
-  static Properties camelProperties(Settings settings, Path dataDir) {
-    Properties p = new Properties();
-    String drop = settings.get(Settings.DROP_DIR);
-    if (drop.isBlank()) {
-      drop = dataDir.resolve("inbox").toAbsolutePath().toString();
-    } else if (drop.equals("off")) {
-      drop = "";
-    }
-    p.setProperty("rapport.drop.dir", drop);
-    p.setProperty("rapport.webhook.url", settings.get(Settings.WEBHOOK_URL));
-    p.setProperty("rapport.webhook.timeout-ms", String.valueOf(settings.get(Settings.WEBHOOK_TIMEOUT_MS)));
-    p.setProperty("rapport.ingest.max-batch-items", String.valueOf(settings.get(Settings.MAX_BATCH_ITEMS)));
-    p.setProperty("rapport.ingest.max-body-bytes", String.valueOf(settings.get(Settings.MAX_BODY_BYTES)));
-    p.setProperty("rapport.ingest.key", settings.get(Settings.INGEST_KEY));
-    return p;
   }
 
   private static List<Path> extraRoutes(Settings settings) throws java.io.IOException {

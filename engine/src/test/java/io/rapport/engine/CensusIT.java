@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import io.rapport.engine.store.Census;
 import io.rapport.engine.store.CensusSlice;
 import io.rapport.engine.store.Decided;
-import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.engine.store.WriteBatch;
 import io.rapport.rules.Customer;
 import io.rapport.rules.Decision;

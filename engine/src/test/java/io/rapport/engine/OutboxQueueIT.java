@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
-import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.WriteBatch;
 import io.rapport.rules.ActionRequest;
@@ -49,11 +49,7 @@ class OutboxQueueIT {
   @ValueSource(strings = {"h2", "postgresql"})
   void aSentOrFailedActionLeavesTheQueueAndOneToRetryComesBackWhenDue(String backend) throws Exception {
     JdbcStore store = stores.open(backend);
-    List<OutboxAction> claimed = store.write(purchases(3, now.plus(LEASE))); // PostgreSQL claims them as it writes
-    if (backend.equals("h2")) {
-      assertThat(claimed).as("H2 leaves them to the relay's poll").isEmpty();
-      claimed = store.claimDueActions(now, 10, LEASE);
-    }
+    List<OutboxAction> claimed = store.write(purchases(3, now.plus(LEASE))); // claimed as they are written
     assertThat(claimed).hasSize(3);
     assertThat(store.claimDueActions(now, 10, LEASE)).as("claimed already").isEmpty();
 
@@ -74,6 +70,30 @@ class OutboxQueueIT {
     store.recordDeliveries(List.of(new Delivery(claimed.get(2).id(), Delivery.Status.SENT, 2, retryAt, null, null)));
     assertThat(store.claimDueActions(now.plus(Duration.ofDays(1)), 10, LEASE)).isEmpty();
     assertThat(statuses(store, 3)).containsExactly("sent", "failed", "sent");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void aCommitClaimsItsNewPendingActionsForItsOwnRelayInDecisionOrder(String backend) throws Exception {
+    JdbcStore store = stores.open(backend);
+    List<OutboxAction> claimed = store.write(purchases(3, now.plus(LEASE)));
+
+    assertThat(claimed).extracting(OutboxAction::idempotencyKey).containsExactly("p-0/0", "p-1/0", "p-2/0");
+    assertThat(claimed).extracting(OutboxAction::template).containsOnly("welcome");
+    assertThat(claimed.get(1).params()).containsEntry("n", 1);
+    assertThat(claimed).extracting(OutboxAction::id).doesNotHaveDuplicates().isSorted();
+    assertThat(store.claimDueActions(now.plusSeconds(30), 10, LEASE)).as("no poll takes them during the claim").isEmpty();
+    assertThat(store.claimDueActions(now.plus(LEASE).plusSeconds(1), 10, LEASE)).as("a poll after the claim ended")
+        .extracting(OutboxAction::id).containsExactlyElementsOf(claimed.stream().map(OutboxAction::id).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void aCommitWithoutAClaimLeavesItsActionsToThePoll(String backend) throws Exception {
+    JdbcStore store = stores.open(backend);
+    assertThat(store.write(purchases(2, null))).isEmpty();
+    assertThat(store.claimDueActions(now, 10, LEASE)).extracting(OutboxAction::idempotencyKey)
+        .containsExactly("p-0/0", "p-1/0");
   }
 
   @ParameterizedTest

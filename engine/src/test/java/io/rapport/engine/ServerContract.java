@@ -86,12 +86,14 @@ abstract class ServerContract {
   }
 
   @Test
-  void everyMeterFilterIsInPlaceBeforeTheFirstMeterIsRegistered() {
-    // Micrometer applies a filter only to meters registered after it, and warns at start otherwise
-    assertThat(micrometerLog.list)
-        .filteredOn(e -> e.getLevel() == Level.WARN)
+  void micrometerHasNothingToWarnAboutWhileTheServerStarts() {
+    // Micrometer applies a meter filter only to meters registered after it, and warns at start otherwise: whatever
+    // its words, a warning of Micrometer's at start is a mistake of ours. Vert.x 4.5 registers its worker pool's
+    // queue gauge a second time on the pool's first use, with or without Rapport: that one is Vert.x's.
+    assertThat(micrometerLog.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .extracting(ILoggingEvent::getFormattedMessage)
-        .noneMatch(m -> m.contains("MeterFilter"));
+        .filteredOn(m -> !m.contains("'vertx.pool.queue.pending'"))
+        .isEmpty();
   }
 
   @AfterAll

@@ -2,7 +2,7 @@ package io.rapport.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.store.jdbc.JdbcStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

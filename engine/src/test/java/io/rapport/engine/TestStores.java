@@ -1,8 +1,8 @@
 package io.rapport.engine;
 
 import io.rapport.engine.config.Settings;
-import io.rapport.engine.store.Database;
-import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.store.jdbc.Database;
+import io.rapport.engine.store.jdbc.JdbcStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ final class TestStores implements AfterEachCallback {
       opened.add(() -> deleteTree(dir));
       url = Database.embeddedUrl(dir);
     }
-    JdbcStore store = Database.open(url, "", "", 4, flushAfterKb, null);
+    JdbcStore store = Database.open(new Database.Options(url, "", "", 4, flushAfterKb), null);
     opened.add(store);
     return store;
   }

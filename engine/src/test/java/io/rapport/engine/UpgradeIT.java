@@ -2,9 +2,10 @@ package io.rapport.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rapport.engine.store.Database;
-import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.store.jdbc.Database;
+import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.rules.Customer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,52 @@ class UpgradeIT {
 
   @Test
   void anUpgradedEmbeddedStoreKeepsTheLastActivityItReadFromTouchpoints(@TempDir Path dir) throws Exception {
-    upgradeFrom(Database.embeddedUrl(dir), "h2", "5");
+    upgradeFrom(Database.embeddedUrl(dir), "h2", "6");
+  }
+
+  /**
+   * Until both databases numbered their migrations alike, H2's V4, V5 and V6 were PostgreSQL's V5, V6 and V7 (H2
+   * had no V4). An embedded store of that time has its history renumbered once and opens with its data.
+   */
+  @Test
+  void anEmbeddedStoreMadeWhenItsMigrationsWereNumberedApartOpensWithItsData(@TempDir Path dir) throws Exception {
+    Path earlier = Files.createDirectory(dir.resolve("earlier-migrations"));
+    Map<String, String> renamed = Map.of(
+        "V5__customers_keyed_by_id_only.sql", "V4__customers_keyed_by_id_only.sql",
+        "V6__timers_postponed_in_place.sql", "V5__timers_postponed_in_place.sql",
+        "V7__last_activity_on_the_customer.sql", "V6__last_activity_on_the_customer.sql");
+    for (String file : List.of("V1__journey_schema.sql", "V2__rule_versions.sql", "V3__leases_and_room_for_updates.sql",
+        "V5__customers_keyed_by_id_only.sql", "V6__timers_postponed_in_place.sql",
+        "V7__last_activity_on_the_customer.sql")) {
+      try (var in = UpgradeIT.class.getResourceAsStream("/db/migration/h2/" + file)) {
+        Files.write(earlier.resolve(renamed.getOrDefault(file, file)), in.readAllBytes());
+      }
+    }
+    String url = Database.embeddedUrl(dir.resolve("data"));
+    Flyway.configure().dataSource(url, null, null).locations("filesystem:" + earlier).load().migrate();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO customers (id, stage, orders, version, created_at, updated_at)"
+          + " VALUES ('c-kept', 'REPEAT', 2, 3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+    }
+
+    store = Database.open(new Database.Options(url, "", "", 2, TestStores.FLUSH_AFTER_KB), null);
+    assertThat(store.customer("c-kept")).hasValueSatisfying(c -> {
+      assertThat(c.getStage()).isEqualTo("REPEAT");
+      assertThat(c.getVersion()).isEqualTo(3);
+    });
+    store.close();
+    store = Database.open(new Database.Options(url, "", "", 2, TestStores.FLUSH_AFTER_KB), null); // and again
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT \"version\", \"description\", \"success\" FROM \"flyway_schema_history\""
+            + " WHERE \"version\" IS NOT NULL ORDER BY CAST(\"version\" AS INT)")) {
+      List<String> history = new ArrayList<>();
+      while (rs.next()) {
+        history.add(rs.getString(1) + " " + rs.getString(2) + (rs.getBoolean(3) ? "" : " FAILED"));
+      }
+      assertThat(history).containsExactly("1 journey schema", "2 rule versions", "3 leases and room for updates",
+          "4 keys in byte order", "5 customers keyed by id only", "6 timers postponed in place",
+          "7 last activity on the customer");
+    }
   }
 
   /**
@@ -67,7 +114,7 @@ class UpgradeIT {
           + " ('p-2', 'c-bought', 'purchase', TIMESTAMP WITH TIME ZONE '2026-11-02 10:00:00+00', CURRENT_TIMESTAMP, 'decided')");
     }
 
-    store = Database.open(url, "", "", 2, TestStores.FLUSH_AFTER_KB, null);
+    store = Database.open(new Database.Options(url, "", "", 2, TestStores.FLUSH_AFTER_KB), null);
 
     var customers = store.customers(List.of("c-visited", "c-bought", "c-quiet"));
     assertThat(customers.get("c-visited").getLastActivityAt()).isEqualTo(Instant.parse("2026-11-20T08:30:00Z"));

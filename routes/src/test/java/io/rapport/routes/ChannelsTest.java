@@ -3,7 +3,10 @@ package io.rapport.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rapport.routes.ingest.ValidTouchpoints;
+import io.rapport.messages.ActionMessage;
+import io.rapport.messages.Addresses;
+import io.rapport.messages.CanonicalTouchpoint;
+import io.rapport.messages.ValidTouchpoints;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -38,7 +41,7 @@ class ChannelsTest {
   private Channels channels;
   private Path drop;
   private HttpServer receiver;
-  private final List<JsonArray> engineGot = new CopyOnWriteArrayList<>();
+  private final List<List<CanonicalTouchpoint>> engineGot = new CopyOnWriteArrayList<>();
   private final List<String> receiverGot = new CopyOnWriteArrayList<>();
   private volatile int engineFailure;
   private volatile int receiverStatus = 200;
@@ -53,8 +56,8 @@ class ChannelsTest {
         m.fail(engineFailure, "engine says no");
         return;
       }
-      // HTTP hands its batch over as it is; the drop folder's chunks travel as JSON arrays
-      JsonArray items = m.body() instanceof ValidTouchpoints v ? v.items() : (JsonArray) m.body();
+      // both routes hand over what they validated, as it is
+      List<CanonicalTouchpoint> items = ((ValidTouchpoints) m.body()).items();
       engineGot.add(items);
       m.reply(new JsonObject().put("accepted", items.size()).put("duplicates", 0));
     });
@@ -63,16 +66,25 @@ class ChannelsTest {
       req.response().setStatusCode(receiverStatus).end();
     })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     Router router = Router.router(vertx);
-    Properties p = new Properties();
+    Properties p = settings();
     p.setProperty("rapport.drop.dir", drop.toString());
+    p.setProperty("rapport.webhook.url", "http://127.0.0.1:" + receiver.actualPort() + "/hook?token=s3cret");
+    channels = Channels.start(vertx, router, p, List.of());
+    server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Every setting the default routes read, as the server would give them (the drop folder off). */
+  private static Properties settings() {
+    Properties p = new Properties();
+    p.setProperty("rapport.drop.dir", "");
     p.setProperty("rapport.drop.chunk-size", "2");
     p.setProperty("rapport.drop.poll-ms", "100");
+    p.setProperty("rapport.ingest.key", "");
     p.setProperty("rapport.ingest.max-body-bytes", "4096");
     p.setProperty("rapport.ingest.max-batch-items", "5");
-    p.setProperty("rapport.webhook.url", "http://127.0.0.1:" + receiver.actualPort() + "/hook?token=s3cret");
+    p.setProperty("rapport.webhook.url", "");
     p.setProperty("rapport.webhook.timeout-ms", "2000");
-    channels = Channels.start(vertx, router, p, List.of(), null);
-    server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return p;
   }
 
   @AfterAll
@@ -112,7 +124,7 @@ class ChannelsTest {
     assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject().put("accepted", 2).put("duplicates", 0));
     assertThat(r.headers().firstValue("X-Secret-Header")).isEmpty();
     assertThat(engineGot).hasSize(1);
-    assertThat(engineGot.get(0).getJsonObject(1).getString("id")).isEqualTo("b");
+    assertThat(engineGot.get(0).get(1).id()).isEqualTo("b");
   }
 
   @Test
@@ -136,9 +148,9 @@ class ChannelsTest {
     Vertx other = Vertx.vertx();
     try {
       Router router = Router.router(other);
-      Properties p = new Properties();
+      Properties p = settings();
       p.setProperty("rapport.ingest.key", "sekret");
-      Channels keyed = Channels.start(other, router, p, List.of(), null);
+      Channels keyed = Channels.start(other, router, p, List.of());
       HttpServer s = other.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + s.actualPort() + "/v1/touchpoints");
@@ -147,7 +159,7 @@ class ChannelsTest {
       assertThat(http.send(req.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
       assertThat(http.send(req.copy().header("Authorization", "Bearer nope").build(), HttpResponse.BodyHandlers.ofString())
           .statusCode()).isEqualTo(403);
-      other.eventBus().<JsonArray>consumer(Addresses.TOUCHPOINTS, m -> m.reply(new JsonObject().put("accepted", 1).put("duplicates", 0)));
+      other.eventBus().<Object>consumer(Addresses.TOUCHPOINTS, m -> m.reply(new JsonObject().put("accepted", 1).put("duplicates", 0)));
       assertThat(http.send(req.copy().header("Authorization", "Bearer sekret").build(), HttpResponse.BodyHandlers.ofString())
           .statusCode()).isEqualTo(202);
       keyed.close();
@@ -169,7 +181,7 @@ class ChannelsTest {
   void aGoodDroppedFileIsIngestedInChunksAndMovedToDone() throws Exception {
     Files.writeString(drop.resolve("batch.ndjson"), touchpoint("f1") + "\n" + touchpoint("f2") + "\n" + touchpoint("f3") + "\n");
     await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(drop.resolve(".done/batch.ndjson")));
-    assertThat(engineGot).extracting(JsonArray::size).containsExactly(2, 1);
+    assertThat(engineGot).extracting(List::size).containsExactly(2, 1);
     assertThat(drop.resolve("batch.ndjson")).doesNotExist();
   }
 
@@ -185,7 +197,7 @@ class ChannelsTest {
 
   private JsonObject deliver(String connector) throws Exception {
     JsonObject action = new JsonObject().put("id", 1).put("idempotencyKey", "evt-1/0").put("customerId", "c1")
-        .put("channel", "email").put("template", "welcome").put(Addresses.CONNECTOR, connector);
+        .put("channel", "email").put("template", "welcome").put(ActionMessage.CONNECTOR, connector);
     return vertx.eventBus().<JsonObject>request(Addresses.ACTIONS, action).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS).body();
   }

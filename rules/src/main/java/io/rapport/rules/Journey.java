@@ -44,6 +44,20 @@ public interface Journey {
   /** Schedules a timer carrying a payload, found in the timer touchpoint's properties. */
   void after(Customer customer, Duration delay, String name, Map<String, ?> payload);
 
+  /**
+   * Schedules the timer {@code name} for this customer at {@code when}, or at once (at the touchpoint's time) when
+   * that has passed: {@code journey.at($c, journey.daysAfter($c.getLastPurchaseAt(), 365), "inactive-365")}.
+   */
+  void at(Customer customer, Instant when, String name);
+
+  /** The instant {@code days} whole days after {@code from}: {@code journey.daysAfter($c.getLastPurchaseAt(), 365)}. */
+  default Instant daysAfter(Instant from, long days) {
+    if (from == null) {
+      throw new IllegalArgumentException("daysAfter needs a time to count from, not null");
+    }
+    return from.plus(Duration.ofDays(days));
+  }
+
   /** Cancels the pending timer {@code name} of this customer, if any. */
   void cancel(Customer customer, String name);
 

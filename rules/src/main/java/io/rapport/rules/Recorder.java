@@ -84,6 +84,15 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   }
 
   @Override
+  public void at(Customer customer, Instant when, String name) {
+    if (when == null) {
+      throw new IllegalArgumentException("rule '" + currentRule + "' scheduled a timer at no time");
+    }
+    Duration delay = Duration.between(touchpoint.occurredAt(), when);
+    after(customer, delay.isNegative() ? Duration.ZERO : delay, name, Map.of());
+  }
+
+  @Override
   public void cancel(Customer customer, String name) {
     timers.add(new TimerRequest(customer.getId(), name, null, Map.of(), currentRule, touchpoint.id()));
   }

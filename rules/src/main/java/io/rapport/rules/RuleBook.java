@@ -39,11 +39,6 @@ public final class RuleBook {
   /** The name recorded for what the engine itself decides, outside any rule. */
   public static final String ENGINE = "(engine)";
 
-  public static final String INACTIVE_90 = "inactive-90";
-  public static final String INACTIVE_365 = "inactive-365";
-  static final Duration INACTIVE_90_AFTER = Duration.ofDays(90);
-  static final Duration INACTIVE_365_AFTER = Duration.ofDays(365);
-
   /** Longest a compilation may take before the rule files are refused. */
   static final Duration MAX_COMPILE_TIME = Duration.ofSeconds(60);
 
@@ -156,8 +151,8 @@ public final class RuleBook {
   }
 
   /**
-   * Decides one touchpoint for one customer: counts it into the aggregates, keeps the engine's
-   * inactivity timers, then runs the rules. The customer is changed in place.
+   * Decides one touchpoint for one customer: counts it into the aggregates, then runs the rules. The customer is
+   * changed in place.
    */
   public Decision decide(Customer customer, Touchpoint touchpoint) {
     customer.absorb(touchpoint);
@@ -169,16 +164,6 @@ public final class RuleBook {
     ReusableSession reusable = sessions.get();
     KieSession session = reusable.session;
     Recorder recorder = new Recorder(touchpoint, session, ENGINE);
-    if ("purchase".equals(touchpoint.type())) {
-      // Every purchase starts the quiet spell again. Only inactive-90 waits for it: inactive-365
-      // is scheduled when inactive-90 fires, which halves the timers each purchase writes.
-      recorder.after(customer, INACTIVE_90_AFTER, INACTIVE_90);
-      recorder.cancel(customer, INACTIVE_365);
-    } else if (Touchpoint.TIMER.equals(touchpoint.type()) && INACTIVE_90.equals(touchpoint.text("name"))
-        && customer.getLastPurchaseAt() != null) {
-      Duration untilYear = Duration.between(touchpoint.occurredAt(), customer.getLastPurchaseAt().plus(INACTIVE_365_AFTER));
-      recorder.after(customer, untilYear.isNegative() ? Duration.ZERO : untilYear, INACTIVE_365);
-    }
     reusable.target = recorder;
     boolean clean = false;
     try {
@@ -243,6 +228,11 @@ public final class RuleBook {
     @Override
     public void after(Customer customer, Duration delay, String name, Map<String, ?> payload) {
       target.after(customer, delay, name, payload);
+    }
+
+    @Override
+    public void at(Customer customer, Instant when, String name) {
+      target.at(customer, when, name);
     }
 
     @Override

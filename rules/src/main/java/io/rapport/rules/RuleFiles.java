@@ -68,6 +68,51 @@ public final class RuleFiles {
     return files;
   }
 
+  /**
+   * {@code files} with each file that is still an earlier release's default, unchanged, replaced by this release's
+   * default: a rule base nobody edited follows the defaults as they improve, and an edited file is left alone.
+   */
+  public static Map<String, String> withReleaseDefaults(Map<String, String> files) {
+    Map<String, String> defaults = new TreeMap<>(defaults());
+    defaults.putAll(defaultScenarios());
+    Map<String, java.util.Set<String>> earlier = earlierDefaults();
+    Map<String, String> out = new TreeMap<>(files);
+    files.forEach((path, text) -> {
+      String current = defaults.get(path);
+      if (current != null && !current.equals(text) && earlier.getOrDefault(path, java.util.Set.of()).contains(sha256(text))) {
+        out.put(path, current);
+      }
+    });
+    return out;
+  }
+
+  private static Map<String, java.util.Set<String>> earlierDefaults() {
+    Map<String, java.util.Set<String>> hashes = new TreeMap<>();
+    try (var in = RuleFiles.class.getClassLoader().getResourceAsStream("rapport/previous-default-rules.sha256")) {
+      if (in == null) {
+        return hashes;
+      }
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String[] f = line.trim().split("\s+");
+        if (f.length == 2 && !line.startsWith("#")) {
+          hashes.computeIfAbsent(f[1], k -> new java.util.HashSet<>()).add(f[0]);
+        }
+      }
+      return hashes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the earlier default rules", e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Every {@code .drl} file under a directory, by path relative to it. */
   public static Map<String, String> fromDirectory(Path dir) {
     return fromDirectory(dir, dir, ".drl");

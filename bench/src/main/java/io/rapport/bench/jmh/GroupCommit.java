@@ -2,10 +2,11 @@ package io.rapport.bench.jmh;
 
 import io.rapport.bench.TouchpointMix;
 import io.rapport.engine.config.Settings;
-import io.rapport.engine.ingest.TouchpointJson;
-import io.rapport.engine.store.Database;
+import io.rapport.engine.ingest.Facts;
+import io.rapport.messages.TouchpointReader;
+import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.store.Decided;
-import io.rapport.engine.store.JdbcStore;
+import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.engine.store.WriteBatch;
 import io.rapport.rules.Customer;
 import io.rapport.rules.RuleBook;
@@ -69,8 +70,8 @@ public class GroupCommit {
     }
     String server = ADMIN_URL.substring(0, ADMIN_URL.indexOf('/', "jdbc:postgresql://".length()) + 1);
     String query = ADMIN_URL.contains("?") ? ADMIN_URL.substring(ADMIN_URL.indexOf('?')) : "";
-    store = Database.open(server + database + query, "", "", 2,
-        Settings.of(Map.of()).get(Settings.DB_FLUSH_AFTER_KB), null);
+    store = Database.open(new Database.Options(server + database + query, "", "", 2,
+        Settings.of(Map.of()).get(Settings.DB_FLUSH_AFTER_KB)), null);
     mix = new TouchpointMix(3, 100_000, "jmh" + size, Instant.parse("2026-01-01T00:00:00Z"));
   }
 
@@ -88,7 +89,7 @@ public class GroupCommit {
     List<Decided> decided = new ArrayList<>(size);
     Map<String, Customer> changed = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
-      Touchpoint t = TouchpointJson.read(mix.next());
+      Touchpoint t = Facts.touchpoint(TouchpointReader.one(mix.next()));
       Customer c = changed.computeIfAbsent(t.customerId(), id -> customers.computeIfAbsent(id, Customer::new).copy());
       decided.add(new Decided(t, rules.decide(c, t)));
     }

@@ -4,14 +4,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rapport.bench.TouchpointMix;
 import io.rapport.engine.ingest.Partitioner;
-import io.rapport.engine.ingest.TouchpointJson;
+import io.rapport.engine.ingest.Facts;
+import io.rapport.messages.TouchpointReader;
 import io.rapport.engine.metrics.JourneyMetrics;
-import io.rapport.routes.ingest.TouchpointBatch;
+import io.rapport.messages.CanonicalTouchpoint;
 import io.rapport.rules.Customer;
 import io.rapport.rules.Decision;
 import io.rapport.rules.RuleBook;
 import io.rapport.rules.Touchpoint;
-import io.vertx.core.json.JsonArray;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ public class HotPaths {
     ndjson500 = b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8); // as HTTP delivers it
     TouchpointMix mix = new TouchpointMix(1, 100_000, "jmh", Instant.parse("2026-01-01T00:00:00Z"));
     for (int i = 0; i < 300_000; i++) {
-      mixed.add(TouchpointJson.read(mix.next()));
+      mixed.add(Facts.touchpoint(TouchpointReader.one(mix.next())));
     }
     // parsed from NDJSON as HTTP delivers it: every type and channel is a string of its own
     StringBuilder lines = new StringBuilder();
@@ -74,10 +74,10 @@ public class HotPaths {
     for (int i = 0; i < 100_000; i++) {
       countedMix.appendNextLine(lines);
     }
-    JsonArray parsed = TouchpointBatch.parse(TouchpointBatch.NDJSON, lines.toString(), 100_000);
+    List<CanonicalTouchpoint> parsed = TouchpointReader.parse(TouchpointReader.NDJSON, lines.toString(), 100_000);
     Map<String, Customer> countedCustomers = new HashMap<>();
-    for (int i = 0; i < parsed.size(); i++) {
-      Touchpoint t = TouchpointJson.read(parsed.getJsonObject(i));
+    for (CanonicalTouchpoint c : parsed) {
+      Touchpoint t = Facts.touchpoint(c);
       counted.add(t);
       countedDecisions.add(rules.decide(countedCustomers.computeIfAbsent(t.customerId(), Customer::new), t));
     }
@@ -92,10 +92,10 @@ public class HotPaths {
   /** A 500-touchpoint NDJSON body validated, normalised and mapped to facts. */
   @Benchmark
   public int validateAndMapBatchOf500() {
-    JsonArray batch = TouchpointBatch.parse(TouchpointBatch.NDJSON, ndjson500, 10_000);
+    List<CanonicalTouchpoint> batch = TouchpointReader.parse(TouchpointReader.NDJSON, ndjson500, 10_000);
     int n = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      n += TouchpointJson.read(batch.getJsonObject(i)).id().length();
+    for (CanonicalTouchpoint c : batch) {
+      n += Facts.touchpoint(c).id().length();
     }
     return n;
   }

@@ -1,6 +1,7 @@
 package io.rapport.connectors.log;
 
-import io.rapport.connectors.DeliveryOutcome;
+import io.rapport.messages.ActionMessage;
+import io.rapport.messages.DeliveryOutcome;
 import io.vertx.core.json.JsonObject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -13,13 +14,19 @@ public final class LogDelivery implements Processor {
 
   @Override
   public void process(Exchange exchange) {
-    JsonObject a = exchange.getMessage().getBody(JsonObject.class);
+    JsonObject json = exchange.getMessage().getBody(JsonObject.class);
+    ActionMessage a;
+    try {
+      a = json == null ? null : ActionMessage.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      a = null;
+    }
     if (a == null) {
-      exchange.getMessage().setBody(DeliveryOutcome.permanent("the action is not JSON").toJson());
+      exchange.getMessage().setBody(DeliveryOutcome.permanent("the action is not an action message").toJson());
       return;
     }
-    LOG.info("action {} via {} to customer {} (rule \"{}\", key {})", a.getString("template"), a.getString("channel"),
-        a.getString("customerId"), a.getString("rule"), a.getString("idempotencyKey"));
+    LOG.info("action {} via {} to customer {} (rule \"{}\", key {})", a.template(), a.channel(), a.customerId(),
+        a.rule(), a.idempotencyKey());
     exchange.getMessage().setBody(DeliveryOutcome.delivered().toJson());
   }
 }

@@ -1,7 +1,7 @@
 package io.rapport.connectors.webhook;
 
-import io.rapport.connectors.DeliveryFailures;
-import io.rapport.connectors.DeliveryOutcome;
+import io.rapport.messages.ActionMessage;
+import io.rapport.messages.DeliveryOutcome;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -11,29 +11,55 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
- * The webhook connector: POSTs the action JSON to the configured URL with an Idempotency-Key
- * header, on the shared Vert.x HTTP client, and answers a {@link DeliveryOutcome}. The URL may
- * carry a token, so it never appears in an endpoint URI, a log line or an error.
+ * The webhook connector: POSTs the action JSON to the configured URL with an Idempotency-Key header, on the Vert.x
+ * HTTP client of the Vert.x bound in Camel's registry, and answers a {@link DeliveryOutcome}. The URL may carry a
+ * token, so it never appears in an endpoint URI, a log line or an error. Declared as a bean in a route file.
  */
-public final class WebhookDelivery extends AsyncProcessorSupport {
+public final class WebhookDelivery extends AsyncProcessorSupport implements CamelContextAware {
   /** The header a receiver uses to drop a repeated delivery. */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-  private final HttpClient client;
-  private final URI url;
-  private final long timeoutMillis;
+  private CamelContext camel;
+  private URI url;
+  private long timeoutMillis = 10_000;
+  private HttpClient client;
 
-  public WebhookDelivery(Vertx vertx, String url, long timeoutMillis) {
+  /** Where actions go; empty leaves the connector unconfigured, which fails every delivery for good. */
+  public void setUrl(String url) {
     this.url = url == null || url.isBlank() ? null : URI.create(url.trim());
+  }
+
+  /** Connect and response timeout. */
+  public void setTimeoutMillis(long timeoutMillis) {
     this.timeoutMillis = timeoutMillis;
-    this.client = vertx.createHttpClient(new HttpClientOptions()
+  }
+
+  @Override
+  public void setCamelContext(CamelContext camelContext) {
+    this.camel = camelContext;
+  }
+
+  @Override
+  public CamelContext getCamelContext() {
+    return camel;
+  }
+
+  @Override
+  protected void doStart() {
+    Vertx vertx = camel.getRegistry().findSingleByType(Vertx.class);
+    if (vertx == null) {
+      throw new IllegalStateException("the webhook connector needs a Vert.x in Camel's registry");
+    }
+    client = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout((int) timeoutMillis)
         .setKeepAlive(true)
-        .setSsl(this.url != null && "https".equalsIgnoreCase(this.url.getScheme())));
+        .setSsl(url != null && "https".equalsIgnoreCase(url.getScheme())));
   }
 
   @Override
@@ -59,12 +85,12 @@ public final class WebhookDelivery extends AsyncProcessorSupport {
         .putHeader("Content-Type", "application/json")
         .putHeader(IDEMPOTENCY_KEY, action.getString("idempotencyKey", ""));
     JsonObject body = action.copy();
-    body.remove("connector");
+    body.remove(ActionMessage.CONNECTOR);
     client.request(request)
         .compose(req -> req.send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
         .onComplete(ar -> reply(exchange,
-            ar.succeeded() ? DeliveryFailures.ofStatus(ar.result()) : DeliveryFailures.of(ar.cause()), callback));
+            ar.succeeded() ? DeliveryOutcome.ofStatus(ar.result()) : DeliveryOutcome.ofFailure(ar.cause()), callback));
     return false;
   }
 
@@ -75,7 +101,9 @@ public final class WebhookDelivery extends AsyncProcessorSupport {
 
   @Override
   protected void doStop() {
-    client.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS);
+    if (client != null) {
+      client.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS);
+    }
   }
 
   @Override

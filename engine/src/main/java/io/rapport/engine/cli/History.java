@@ -1,8 +1,8 @@
 package io.rapport.engine.cli;
 
-import io.rapport.engine.ingest.TouchpointJson;
-import io.rapport.routes.ingest.RejectedInput;
-import io.rapport.routes.ingest.TouchpointBatch;
+import io.rapport.engine.ingest.Facts;
+import io.rapport.messages.RejectedInput;
+import io.rapport.messages.TouchpointReader;
 import io.rapport.rules.Touchpoint;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -29,14 +29,12 @@ final class History {
   private History() {}
 
   static Touchpoint parse(String text, int line) {
-    JsonObject json;
     try {
-      json = TouchpointBatch.line(text, line);
+      return Facts.touchpoint(TouchpointReader.line(text, line));
     } catch (RejectedInput e) {
       JsonObject p = e.details().getJsonObject(0);
       throw new BadLine("line " + line + ": " + (p.getString("field") == null ? "" : p.getString("field") + " ") + p.getString("reason"));
     }
-    return TouchpointJson.read(json);
   }
 
   static long read(Path file, Consumer<Touchpoint> sink, PrintWriter progress) throws IOException {

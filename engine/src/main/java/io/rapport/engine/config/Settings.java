@@ -1,5 +1,10 @@
 package io.rapport.engine.config;
 
+import io.rapport.engine.ingest.Ingest;
+import io.rapport.engine.metrics.StoreGauges;
+import io.rapport.engine.outbox.OutboxRelay;
+import io.rapport.engine.store.jdbc.Database;
+import io.rapport.engine.timers.TimerScheduler;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,17 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Every configuration key Rapport reads, declared once with its default, description and
- * validation. Values come from the defaults, then the config file, then environment variables.
+ * Every configuration key Rapport reads, declared once with its default, description and validation, and parsed once
+ * at start into the options each part of the server takes. Values come from the defaults, then the config file, then
+ * environment variables. The documentation's table ({@link #table()}) and the routes' placeholders ({@link
+ * #forRoutes()}) come from these declarations. Long because every key is declared here, in one place.
  */
 public final class Settings {
   private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_-]*");
@@ -25,113 +32,142 @@ public final class Settings {
   private static final int PARTITIONS_PER_CORE = 2;
   private static final int MOST_AUTO_PARTITIONS = 32;
   private static final int POOL_BEYOND_PARTITIONS = 8;
+  /** The drop.dir that turns the drop folder off. */
+  private static final String OFF = "off";
 
   public static final Setting<String> HTTP_HOST =
       text("http.host", "0.0.0.0", "Address the HTTP server binds to.");
   public static final Setting<Integer> HTTP_PORT =
-      new Setting<>("http.port", "8080", "HTTP port for the API, ingestion and /metrics (0 picks a free port).", false,
-          v -> range(Integer.parseInt(v), 0, 65535));
+      Setting.of("http.port", "8080", "HTTP port for the API, ingestion and /metrics; 0 picks a free port.",
+          v -> range(parseInt(v), 0, 65535));
   public static final Setting<Path> DATA_DIR =
-      new Setting<>("data.dir", "./data", "Directory for the embedded database, the drop folder and generated keys.", false,
+      Setting.of("data.dir", "./data", "Directory for the embedded database, the drop folder and generated keys.",
           Path::of);
   public static final Setting<String> DB_URL =
-      text("db.url", "", "JDBC URL of the store; empty means the embedded H2 database under data.dir. Use jdbc:postgresql://host:5432/db for PostgreSQL.");
+      text("db.url", "", "JDBC URL of the store: empty for the embedded H2 database under data.dir, "
+          + "jdbc:postgresql://host:5432/db for PostgreSQL.");
   public static final Setting<String> DB_USER = text("db.user", "", "Database user.");
   public static final Setting<String> DB_PASSWORD =
-      new Setting<>("db.password", "", "Database password.", true, v -> v);
+      Setting.secret("db.password", "", "Database password; never logged.").hiddenFromRoutes();
   public static final Setting<Optional<Integer>> DB_POOL_SIZE =
-      new Setting<>("db.pool-size", AUTO, "Connections in the database pool; auto is ingest.partitions + "
-          + POOL_BEYOND_PARTITIONS + " (the relay, timers, API and gauges).", false,
+      Setting.of("db.pool-size", AUTO, "Connections in the database pool, at least ingest.partitions + 2; auto is "
+          + "ingest.partitions + " + POOL_BEYOND_PARTITIONS + ", one per partition and the rest for the relay, the "
+          + "timers, the API and the gauges.",
           v -> v.equals(AUTO) ? Optional.empty() : Optional.of(range(parseIntOr(v, AUTO), 2, 200)));
-  // Off by default, as PostgreSQL has it. A page a connection writes out of its buffers then waits
-  // in the kernel's cache, and a page written again meanwhile (a hot index leaf, a customer) goes
-  // to disk once. At 2048 the disk took twice the writes over a benchmark run (90 against 47 MB/s)
-  // and PostgreSQL 17% more CPU per touchpoint, for no better latency at half load (issue 5). It is
-  // for a server whose checkpoint syncs, which write those pages all at once, stall its commits.
+  // Off by default, as PostgreSQL has it: a page written again before a checkpoint then goes to disk once.
   public static final Setting<Integer> DB_FLUSH_AFTER_KB =
-      integer("db.flush-after-kb", "0", 0, 2048, "PostgreSQL only: the server's connections have the kernel write their data pages out every this many kB (PostgreSQL's backend_flush_after) rather than at a checkpoint's sync, all at once, at the price of more disk writes; 0 leaves PostgreSQL's setting.");
-  // A partition is one thread that decides, then waits on its commit; while it waits another
-  // partition's turn keeps the core busy, so two per core. On two cores that is four: two
-  // partitions took more touchpoints per second in four pairs of benchmark runs out of five, but
-  // answered later at half load in all three pairs that measured it, and latency is the target
-  // still missed. A fixed four would leave most cores of a larger machine idle. At most 32: each
-  // holds a connection, and PostgreSQL allows 100 by default.
+      integer("db.flush-after-kb", "0", 0, 2048, "PostgreSQL only: have the kernel write the server's data pages "
+          + "out every this many kB (PostgreSQL's backend_flush_after) rather than at a checkpoint's sync, all at "
+          + "once; 0 leaves PostgreSQL's own setting. Set it if checkpoint syncs stall commits on your disk: it costs "
+          + "more disk writes.");
+  // A partition decides, then waits on its commit; meanwhile another partition's turn keeps the core busy, hence
+  // two per core. At most 32: each holds a connection, and PostgreSQL allows 100 by default.
   public static final Setting<Integer> PARTITIONS =
-      new Setting<>("ingest.partitions", AUTO, "Partition workers: each decides its customers one touchpoint at a time, in order; auto is two per processor core, at most " + MOST_AUTO_PARTITIONS + ".", false,
-          v -> v.equals(AUTO) ? autoPartitions(Runtime.getRuntime().availableProcessors()) : range(parseIntOr(v, AUTO), 1, 256));
+      Setting.of("ingest.partitions", AUTO, "Partition workers: each decides its customers one touchpoint at a "
+          + "time, in order; auto is two per processor core, at most " + MOST_AUTO_PARTITIONS + ".",
+          v -> v.equals(AUTO) ? autoPartitions(Runtime.getRuntime().availableProcessors())
+              : range(parseIntOr(v, AUTO), 1, 256));
   public static final Setting<Integer> GROUP_COMMIT_MAX =
       integer("ingest.group-commit-max", "2000", 1, 100_000, "Most touchpoints a partition writes in one transaction.");
   public static final Setting<Integer> MAX_IN_FLIGHT =
-      integer("ingest.max-in-flight", "100000", 1, 10_000_000, "Touchpoints accepted but not yet committed; beyond it ingestion answers 503 with Retry-After.");
+      integer("ingest.max-in-flight", "100000", 1, 10_000_000, "Touchpoints accepted but not yet committed; beyond "
+          + "it ingestion answers 503 with Retry-After.");
   public static final Setting<Integer> MAX_BATCH_ITEMS =
-      integer("ingest.max-batch-items", "10000", 1, 1_000_000, "Most touchpoints in one request or drop-folder chunk; more is 413.");
+      integer("ingest.max-batch-items", "10000", 1, 1_000_000, "Most touchpoints in one request or drop-folder "
+          + "chunk; more is 413.");
   public static final Setting<Long> MAX_BODY_BYTES =
-      new Setting<>("ingest.max-body-bytes", "16777216", "Largest request body in bytes; larger is 413.", false,
-          v -> (long) range(Long.parseLong(v), 1024, Integer.MAX_VALUE));
+      Setting.of("ingest.max-body-bytes", "16777216", "Largest request body in bytes; larger is 413.",
+          v -> (long) range(parseLong(v), 1024, Integer.MAX_VALUE));
   public static final Setting<Integer> CACHE_CUSTOMERS =
-      integer("cache.customers", "1000000", 0, 100_000_000,
-          "Customers kept in memory across all partitions, about 250 bytes of heap each (least recently used leave first).");
+      integer("cache.customers", "1000000", 0, 100_000_000, "Customers kept in memory across all partitions, about "
+          + "250 bytes of heap each; the least recently used leave first.");
   public static final Setting<String> DROP_DIR =
-      text("drop.dir", "", "Folder watched for .ndjson touchpoint files; empty means data.dir/inbox. Set to 'off' to disable.");
+      text("drop.dir", "", "Folder watched for .ndjson touchpoint files; empty means data.dir/inbox, off turns it off.");
+  public static final Setting<Integer> DROP_CHUNK_SIZE =
+      integer("drop.chunk-size", "1000", 1, 1_000_000, "Touchpoints of a dropped file handed to the engine at once.");
+  public static final Setting<Integer> DROP_POLL_MS =
+      integer("drop.poll-ms", "1000", 10, 3_600_000, "How often the drop folder is looked at, in milliseconds.");
   public static final Setting<String> ROUTES_DIR =
       text("routes.dir", "", "Folder of extra Camel YAML routes loaded beside the default ones.");
   public static final Setting<String> WEBHOOK_URL =
-      new Setting<>("webhook.url", "", "URL the webhook connector POSTs actions to.", true, v -> v);
+      Setting.secret("webhook.url", "", "URL the webhook connector POSTs actions to; treated as a secret, since it "
+          + "may carry a token.");
   public static final Setting<Integer> WEBHOOK_TIMEOUT_MS =
-      integer("webhook.timeout-ms", "10000", 100, 600_000, "Webhook connect and response timeout in milliseconds.");
+      integer("webhook.timeout-ms", "10000", 100, 600_000, "Webhook connect and response timeout in milliseconds. "
+          + "The relay waits 5 s longer for a connector's answer, and claims an action 5 s longer still.");
   public static final Setting<String> ACTIONS_CONNECTOR =
-      new Setting<>("actions.connector", "log", "Connector that delivers actions of every channel not named in actions.connectors (log or webhook).", false,
-          Settings::word);
+      Setting.of("actions.connector", "log", "Connector that delivers the actions of every channel not named in "
+          + "actions.connectors: log or webhook, or one an extra route declares.", Settings::word);
   public static final Setting<Map<String, String>> ACTIONS_CONNECTORS =
-      new Setting<>("actions.connectors", "", "Connector per action channel, for example email=webhook,support=log.", false,
+      Setting.of("actions.connectors", "", "Connector per action channel, for example email=webhook,support=log.",
           Settings::pairs);
   public static final Setting<Integer> OUTBOX_MAX_ATTEMPTS =
       integer("outbox.max-attempts", "8", 1, 100, "Delivery attempts before an action is marked failed.");
   public static final Setting<Duration> OUTBOX_BACKOFF_INITIAL =
-      duration("outbox.backoff-initial", "PT1S", "Wait before the first retry; doubles each attempt.");
+      duration("outbox.backoff-initial", "PT1S", "Wait before the first retry; it doubles with each attempt.");
   public static final Setting<Duration> OUTBOX_BACKOFF_MAX =
       duration("outbox.backoff-max", "PT10M", "Longest wait between two attempts.");
   public static final Setting<Duration> OUTBOX_POLL_INTERVAL =
-      duration("outbox.poll-interval", "PT1S", "How often the outbox relay looks for due actions when nothing wakes it.");
+      duration("outbox.poll-interval", "PT1S", "How often the outbox relay looks for due actions when no commit "
+          + "wakes it: retries, and the claims of a server that stopped.");
   public static final Setting<Integer> OUTBOX_BATCH =
-      integer("outbox.batch", "200", 1, 10_000, "Most actions in flight at once: the relay sends the next as each answer comes.");
+      integer("outbox.batch", "200", 1, 10_000, "Most actions in flight at once; the relay sends the next as each "
+          + "answer comes, so a slow receiver holds one slot, not the others. With a webhook, keep this times its "
+          + "response time divided by 5 connections under webhook.timeout-ms.");
   public static final Setting<Duration> TIMERS_POLL_INTERVAL =
       duration("timers.poll-interval", "PT1S", "How often due timers are looked for.");
   public static final Setting<Integer> TIMERS_BATCH =
       integer("timers.batch", "500", 1, 100_000, "Timers claimed and fired at once.");
   public static final Setting<String> INGEST_KEY =
-      new Setting<>("ingest.key", "", "Key POST /v1/touchpoints requires (Authorization: Bearer KEY); empty leaves ingestion open.", true, v -> v);
+      Setting.secret("ingest.key", "", "Key POST /v1/touchpoints requires (Authorization: Bearer KEY; 401 without, "
+          + "403 wrong); empty leaves ingestion open.");
   public static final Setting<String> ADMIN_KEY =
-      new Setting<>("admin.key", "", "Key for admin endpoints (Authorization: Bearer KEY); empty means generate one in data.dir/admin.key at first start.", true, v -> v);
+      Setting.secret("admin.key", "", "Key for the admin endpoints (Authorization: Bearer KEY); empty means one is "
+          + "generated in data.dir/admin.key at first start.").hiddenFromRoutes();
   public static final Setting<String> RULES_DIR =
-      text("rules.dir", "", "Folder of DRL files (and .yaml scenarios) laid over the default rules; watched and reloaded when it changes.");
+      text("rules.dir", "", "Folder of DRL files (and .yaml scenarios) laid over the default rules; watched and "
+          + "reloaded when it changes.");
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
-      duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes; a change goes live once the folder has stayed the same for one interval.");
+      duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes; a change goes live once "
+          + "the folder has read the same for one interval, so that a file caught half-written is never tried.");
   public static final Setting<Duration> METRICS_REFRESH =
-      duration("metrics.refresh", "PT15S", "Least time between the beginnings of two censuses of the gauges computed from the store (customers per stage, timers pending); a census of a large store takes longer (see metrics.count-spacing).");
+      duration("metrics.refresh", "PT15S", "Least time between the beginnings of two censuses of the gauges counted "
+          + "in the store (customers per stage, timers pending); a large store is counted less often, at the same "
+          + "small cost (see metrics.count-spacing).");
   public static final Setting<Integer> METRICS_COUNT_SPACING =
-      integer("metrics.count-spacing", "100", 1, 100_000, "A census counts the store a slice (2 MiB of a table) at a time; after each slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one connection's time; 1 counts as fast as half a connection's time allows.");
+      integer("metrics.count-spacing", "100", 1, 100_000, "A census counts a slice of a table at a time; after each "
+          + "slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one "
+          + "connection's time, 1 counts as fast as half a connection's time allows.");
 
-  /** Every key, in the order the README documents them. */
+  /** Every key, in the order the documentation lists them. */
   public static final List<Setting<?>> ALL =
       List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_FLUSH_AFTER_KB,
-          PARTITIONS, GROUP_COMMIT_MAX, MAX_IN_FLIGHT, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
-          CACHE_CUSTOMERS, DROP_DIR, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS,
-          ACTIONS_CONNECTOR, ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL,
-          OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL, OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, ADMIN_KEY, RULES_DIR,
-          RULES_WATCH_INTERVAL, METRICS_REFRESH, METRICS_COUNT_SPACING);
+          PARTITIONS, GROUP_COMMIT_MAX, MAX_IN_FLIGHT, MAX_BATCH_ITEMS, MAX_BODY_BYTES, CACHE_CUSTOMERS, DROP_DIR,
+          DROP_CHUNK_SIZE, DROP_POLL_MS, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS, ACTIONS_CONNECTOR,
+          ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
+          OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, ADMIN_KEY, RULES_DIR, RULES_WATCH_INTERVAL,
+          METRICS_REFRESH, METRICS_COUNT_SPACING);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
 
-  private final Map<String, String> raw;
+  /** How long a connector may take beyond its own timeout before the relay counts the delivery as unanswered. */
+  private static final Duration ROUTE_GRACE = Duration.ofSeconds(5);
+  /** How long a claim outlives the wait for an answer, so that no other relay takes an action still in flight. */
+  private static final Duration CLAIM_GRACE = Duration.ofSeconds(5);
+  /** How long a claimed timer is held: longer than deciding a batch of them takes, even behind a busy partition. */
+  private static final Duration TIMER_LEASE = Duration.ofSeconds(60);
 
-  private Settings(Map<String, String> raw) {
+  private final Map<String, String> raw;
+  private final Map<String, Object> values;
+
+  private Settings(Map<String, String> raw, Map<String, Object> values) {
     this.raw = raw;
+    this.values = values;
   }
 
   /**
-   * Reads defaults, then the config file (if any), then environment variables.
+   * Reads defaults, then the config file (if any), then environment variables, and parses every value.
    *
    * @throws ConfigException naming the key on an unknown key or a bad value
    */
@@ -160,8 +196,9 @@ public final class Settings {
         raw.put(s.key(), v);
       }
     }
-    Settings settings = new Settings(raw);
-    ALL.forEach(settings::get); // validate every key now, not on first use
+    Map<String, Object> values = new LinkedHashMap<>();
+    ALL.forEach(s -> values.put(s.key(), s.parse(raw.get(s.key()))));
+    Settings settings = new Settings(Collections.unmodifiableMap(raw), Collections.unmodifiableMap(values));
     settings.checkTogether();
     return settings;
   }
@@ -180,8 +217,9 @@ public final class Settings {
         .orElseThrow(() -> new ConfigException("unknown key '" + key + "'"));
   }
 
+  @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> setting) {
-    return setting.parse(raw.get(setting.key()));
+    return (T) values.get(setting.key());
   }
 
   /** Connections in the database pool: db.pool-size, or enough for every partition and the rest. */
@@ -189,18 +227,84 @@ public final class Settings {
     return get(DB_POOL_SIZE).orElseGet(() -> get(PARTITIONS) + POOL_BEYOND_PARTITIONS);
   }
 
+  /** The store: db.url, or the embedded database in {@code data.dir}. */
+  public Database.Options database() {
+    String url = get(DB_URL);
+    return new Database.Options(url.isBlank() ? Database.embeddedUrl(get(DATA_DIR)) : url, get(DB_USER),
+        get(DB_PASSWORD), poolSize(), get(DB_FLUSH_AFTER_KB));
+  }
+
+  public Ingest.Options ingest() {
+    return new Ingest.Options(get(PARTITIONS), get(MAX_IN_FLIGHT), get(GROUP_COMMIT_MAX), get(CACHE_CUSTOMERS),
+        get(MAX_BATCH_ITEMS));
+  }
+
+  /**
+   * The relay waits for a connector's answer as long as the slowest connector may take (the webhook's timeout) and
+   * a little more for the route around it; a claim lasts a little longer still, so that no other relay's poll takes
+   * an action whose answer is still on its way.
+   */
+  public OutboxRelay.Options outbox() {
+    Duration answerTimeout = Duration.ofMillis(get(WEBHOOK_TIMEOUT_MS)).plus(ROUTE_GRACE);
+    return new OutboxRelay.Options(get(OUTBOX_BATCH), get(OUTBOX_MAX_ATTEMPTS), get(OUTBOX_POLL_INTERVAL),
+        answerTimeout, answerTimeout.plus(CLAIM_GRACE), get(OUTBOX_BACKOFF_INITIAL), get(OUTBOX_BACKOFF_MAX),
+        get(ACTIONS_CONNECTOR), get(ACTIONS_CONNECTORS));
+  }
+
+  public TimerScheduler.Options timers() {
+    return new TimerScheduler.Options(get(TIMERS_POLL_INTERVAL), get(TIMERS_BATCH), TIMER_LEASE);
+  }
+
+  public StoreGauges.Options gauges() {
+    return new StoreGauges.Options(get(METRICS_REFRESH), get(METRICS_COUNT_SPACING));
+  }
+
+  /** The drop folder, or none when drop.dir is off. */
+  public Optional<Path> dropDir() {
+    String dir = get(DROP_DIR);
+    if (dir.equals(OFF)) {
+      return Optional.empty();
+    }
+    return Optional.of(dir.isBlank() ? get(DATA_DIR).resolve("inbox").toAbsolutePath() : Path.of(dir));
+  }
+
+  /**
+   * The value of every setting routes may read, as the {@code {{rapport.KEY}}} placeholders of the route files:
+   * one value per key, so a route's default is the setting's default. drop.dir is the folder itself (empty when off).
+   */
+  public Properties forRoutes() {
+    Properties p = new Properties();
+    for (Setting<?> s : ALL) {
+      if (s.routes()) {
+        p.setProperty("rapport." + s.key(), raw.get(s.key()).trim());
+      }
+    }
+    p.setProperty("rapport." + DROP_DIR.key(), dropDir().map(Path::toString).orElse(""));
+    return p;
+  }
+
+  /** The documentation's table of every key, its variable, default and description, in Markdown. */
+  public static String table() {
+    StringBuilder b = new StringBuilder("| key | environment variable | default | what it does |\n|---|---|---|---|\n");
+    for (Setting<?> s : ALL) {
+      b.append("| `").append(s.key()).append("` | `").append(s.env()).append("` | ")
+          .append(s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`").append(" | ")
+          .append(s.description().replace("|", "\\|")).append(" |\n");
+    }
+    return b.toString();
+  }
+
   private void checkTogether() {
     if (get(MAX_IN_FLIGHT) < get(MAX_BATCH_ITEMS)) {
-      throw new ConfigException(
-          MAX_IN_FLIGHT.key() + " must be at least " + MAX_BATCH_ITEMS.key()
-              + ", or a full batch could never be accepted");
+      throw new ConfigException(MAX_IN_FLIGHT.key() + " must be at least " + MAX_BATCH_ITEMS.key()
+          + ", or a full batch could never be accepted");
     }
     if (get(OUTBOX_BACKOFF_MAX).compareTo(get(OUTBOX_BACKOFF_INITIAL)) < 0) {
       throw new ConfigException(OUTBOX_BACKOFF_MAX.key() + " must not be shorter than " + OUTBOX_BACKOFF_INITIAL.key());
     }
     if (poolSize() < get(PARTITIONS) + 2) {
-      throw new ConfigException(
-          DB_POOL_SIZE.key() + " must be at least " + PARTITIONS.key() + " + 2 (one connection per partition, the relay and the API)");
+      throw new ConfigException(DB_POOL_SIZE.key() + " must be at least " + PARTITIONS.key()
+          + " + 2 (one connection per partition, the relay and the API)");
     }
   }
 
@@ -208,26 +312,35 @@ public final class Settings {
   public String toString() {
     StringBuilder b = new StringBuilder("Settings[");
     for (Setting<?> s : ALL) {
-      b.append(s.key()).append('=').append(s.secret() && !raw.get(s.key()).isEmpty() ? "****" : raw.get(s.key())).append(", ");
+      String v = raw.get(s.key());
+      b.append(s.key()).append('=').append(s.secret() && !v.isEmpty() ? "****" : v).append(", ");
     }
     return b.append(']').toString();
   }
 
   private static Setting<String> text(String key, String def, String description) {
-    return new Setting<>(key, def, description, false, v -> v);
+    return Setting.of(key, def, description, v -> v);
   }
 
   private static Setting<Integer> integer(String key, String def, int min, int max, String description) {
-    return new Setting<>(key, def, description, false, v -> range(parseInt(v), min, max));
+    return Setting.of(key, def, description, v -> range(parseInt(v), min, max));
   }
 
   private static Setting<Duration> duration(String key, String def, String description) {
-    return new Setting<>(key, def, description, false, Settings::positiveDuration);
+    return Setting.of(key, def, description, Settings::positiveDuration);
   }
 
   private static int parseInt(String v) {
     try {
       return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("is not a whole number");
+    }
+  }
+
+  private static long parseLong(String v) {
+    try {
+      return Long.parseLong(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("is not a whole number");
     }

@@ -3,36 +3,39 @@ package io.rapport.engine.ingest;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.Store;
-import io.rapport.routes.Addresses;
-import io.rapport.routes.ingest.ValidTouchpoints;
+import io.rapport.messages.Addresses;
+import io.rapport.messages.CanonicalTouchpoint;
+import io.rapport.messages.IngestFailure;
+import io.rapport.messages.IngestResult;
+import io.rapport.messages.RejectedInput;
+import io.rapport.messages.TouchpointReader;
+import io.rapport.messages.ValidTouchpoints;
 import io.rapport.rules.Touchpoint;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes validated touchpoint batches from the event bus, hands each touchpoint to its customer's
- * partition and replies {accepted, duplicates} once every partition has committed its part.
+ * Takes touchpoint batches (from the routes on the event bus, or the timers directly), hands each touchpoint to its
+ * customer's partition and answers {accepted, duplicates} once every partition has committed its part.
  */
-public final class Ingest extends AbstractVerticle {
+public final class Ingest extends AbstractVerticle implements Decider {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
-  /** Failure code when more touchpoints are in flight than the server takes: HTTP 503. */
-  public static final int OVERLOADED = 503;
-  /** Failure code when the store failed: retriable, HTTP 503 too. */
-  public static final int STORE_FAILED = 500;
 
-  /** How ingestion is sized. */
-  public record Options(int partitions, int maxInFlight, int groupCommitMax, int cacheCustomers) {}
+  /** How ingestion is sized; {@code maxBatchItems} bounds a batch that another route did not validate. */
+  public record Options(int partitions, int maxInFlight, int groupCommitMax, int cacheCustomers, int maxBatchItems) {}
 
+  private final Options options;
   private final Partitioner partitioner;
   private final List<PartitionWorker> workers = new ArrayList<>();
   private final Semaphore inFlight;
@@ -40,6 +43,7 @@ public final class Ingest extends AbstractVerticle {
 
   public Ingest(
       Options options, Store store, ActiveRules rules, JourneyMetrics metrics, ActionHandOff afterActions, Clock clock) {
+    this.options = options;
     this.partitioner = new Partitioner(options.partitions());
     this.inFlight = new Semaphore(options.maxInFlight());
     int cachePerPartition = options.cacheCustomers() / options.partitions();
@@ -67,61 +71,93 @@ public final class Ingest extends AbstractVerticle {
   }
 
   private void onBatch(Message<Object> message) {
-    JsonArray items;
-    if (message.body() instanceof ValidTouchpoints valid) {
-      items = valid.items();
-    } else if (message.body() instanceof JsonArray array) {
-      items = array;
-    } else {
-      message.fail(400, "expected a JSON array of touchpoints on " + Addresses.TOUCHPOINTS);
+    List<CanonicalTouchpoint> items;
+    try {
+      items = canonical(message.body());
+    } catch (RejectedInput e) {
+      message.fail(IngestFailure.INVALID.code(), e.getMessage() + (e.details().isEmpty() ? "" : ": " + e.details()));
       return;
     }
     List<Touchpoint> touchpoints = new ArrayList<>(items.size());
-    try {
-      for (int i = 0; i < items.size(); i++) {
-        touchpoints.add(TouchpointJson.read(items.getJsonObject(i)));
-      }
-    } catch (RuntimeException e) {
-      // The routes validate first; reaching this is a bug in a route, not a client error.
-      message.fail(400, "invalid touchpoint on " + Addresses.TOUCHPOINTS + ": " + e.getMessage());
-      return;
-    }
-    if (touchpoints.isEmpty()) {
-      message.reply(new JsonObject().put("accepted", 0).put("duplicates", 0));
-      return;
-    }
-    int n = touchpoints.size();
-    if (!inFlight.tryAcquire(n)) {
-      message.fail(OVERLOADED, "too many touchpoints in flight; retry shortly");
-      return;
+    for (CanonicalTouchpoint t : items) {
+      touchpoints.add(Facts.touchpoint(t));
     }
     Context context = vertx.getOrCreateContext();
-    Ticket ticket =
-        new Ticket(
-            n,
-            done -> {
-              inFlight.release(n);
-              context.runOnContext(v -> reply(message, done));
-            });
+    decide(touchpoints).whenComplete((result, failure) -> context.runOnContext(v -> {
+      if (failure == null) {
+        message.reply(result.toJson());
+      } else if (failure instanceof IngestRefused r) {
+        message.fail(r.failure().code(), r.getMessage());
+      } else {
+        LOG.warn("a batch of {} touchpoints failed", touchpoints.size(), failure);
+        message.fail(IngestFailure.STORE_FAILED.code(), IngestFailure.STORE_FAILED.explanation());
+      }
+    }));
+  }
+
+  /**
+   * What another route put on the bus: validated touchpoints as they are, anything else read and validated here, so
+   * that every channel gets the same checks.
+   */
+  private List<CanonicalTouchpoint> canonical(Object body) {
+    if (body instanceof ValidTouchpoints valid) {
+      return valid.items();
+    }
+    if (body instanceof JsonArray array) {
+      return TouchpointReader.items(array, options.maxBatchItems());
+    }
+    if (body instanceof String text) {
+      return TouchpointReader.parse(TouchpointReader.NDJSON, text, options.maxBatchItems());
+    }
+    if (body instanceof Buffer bytes) {
+      return TouchpointReader.parse(TouchpointReader.NDJSON, bytes.getBytes(), options.maxBatchItems());
+    }
+    throw new RejectedInput(400, "expected validated touchpoints, a JSON array or NDJSON text on "
+        + Addresses.TOUCHPOINTS, null);
+  }
+
+  /**
+   * Decides a batch: completes once every touchpoint is committed (or known), or fails with {@link IngestRefused}.
+   * Any thread may call it; it never blocks.
+   */
+  @Override
+  public CompletableFuture<IngestResult> decide(List<Touchpoint> touchpoints) {
+    CompletableFuture<IngestResult> done = new CompletableFuture<>();
+    int n = touchpoints.size();
+    if (n == 0) {
+      done.complete(IngestResult.NONE);
+      return done;
+    }
+    if (!inFlight.tryAcquire(n)) {
+      done.completeExceptionally(
+          new IngestRefused(IngestFailure.OVERLOADED, "too many touchpoints in flight; retry shortly", null));
+      return done;
+    }
+    Ticket ticket = new Ticket(n, settled -> {
+      inFlight.release(n); // first: nothing after may keep the permits
+      RuntimeException failure = settled.failure();
+      if (failure == null) {
+        done.complete(new IngestResult(settled.accepted(), settled.duplicates()));
+      } else {
+        // The partition that failed logged why. Whatever part did commit is now a duplicate, so a retry is safe.
+        done.completeExceptionally(new IngestRefused(IngestFailure.STORE_FAILED,
+            "the store could not commit the touchpoints; retry shortly", failure));
+      }
+    });
     long now = System.nanoTime();
     for (Touchpoint t : touchpoints) {
       workers.get(partitioner.partitionOf(t.customerId())).submit(new PartitionWorker.Pending(t, ticket, now));
     }
-  }
-
-  private static void reply(Message<Object> message, Ticket done) {
-    RuntimeException failure = done.failure();
-    if (failure == null) {
-      message.reply(new JsonObject().put("accepted", done.accepted()).put("duplicates", done.duplicates()));
-      return;
-    }
-    LOG.warn("a batch of {} touchpoints was not fully committed: {}", done.size(), failure.getMessage());
-    // Whatever part did commit is now a duplicate, so a client's retry is safe.
-    message.fail(STORE_FAILED, "the store could not commit the touchpoints; retry shortly");
+    return done;
   }
 
   /** Touchpoints queued in partitions and not yet committed. */
   public int queued() {
     return workers.stream().mapToInt(PartitionWorker::queued).sum();
+  }
+
+  /** Permits for touchpoints in flight still free: back at {@code maxInFlight} when nothing is in flight. */
+  int freeInFlight() {
+    return inFlight.availablePermits();
   }
 }

@@ -1,6 +1,5 @@
 package io.rapport.engine.ingest;
 
-import io.micrometer.core.instrument.Timer;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.OutboxAction;
@@ -99,7 +98,7 @@ final class PartitionWorker {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.error("partition {} failed a batch of {}", index, batch.size(), e);
+        LOG.error("partition {} failed a batch of {}", index, batch.size(), e); // a bug: process settles its own
       } finally {
         batch.clear();
       }
@@ -113,24 +112,46 @@ final class PartitionWorker {
     Written written;
     try {
       try {
-        // where the store refuses a stored id itself, looking ids up first is a round trip wasted
-        written = decideAndWrite(batch, !store.refusesStoredTouchpoints());
+        // the store refuses a stored id itself: looking ids up first would be a round trip wasted on most batches
+        written = decideAndWrite(batch, false);
       } catch (TouchpointAlreadyStored e) {
         written = decideAndWrite(batch, true);
       }
     } catch (RuntimeException e) {
+      LOG.warn("partition {} could not commit {} touchpoints", index, batch.size(), e);
       Map<Ticket, Integer> failed = new IdentityHashMap<>();
       batch.forEach(p -> failed.merge(p.ticket(), 1, Integer::sum));
       failed.forEach((ticket, n) -> ticket.settle(0, 0, n, e));
-      LOG.warn("partition {} could not commit {} touchpoints: {}", index, batch.size(), e.getMessage());
       return;
     }
+    // Committed. From here on nothing may keep a request from being answered: an unsettled ticket would hold its
+    // in-flight permits for good, and enough of them would turn every later request into a 503.
     Map<Ticket, int[]> counts = new IdentityHashMap<>(); // accepted, duplicates
+    for (int i = 0; i < batch.size(); i++) {
+      counts.computeIfAbsent(batch.get(i).ticket(), k -> new int[2])[written.duplicate()[i] ? 1 : 0]++;
+    }
+    boolean anyAction = false;
+    try {
+      anyAction = count(batch, written);
+    } catch (RuntimeException e) {
+      LOG.warn("partition {} could not count a committed batch in the metrics", index, e);
+    }
+    counts.forEach((ticket, c) -> ticket.settle(c[0], c[1], 0, null));
+    if (anyAction) {
+      try {
+        afterActions.handOver(written.claimed(), written.claimUntil());
+      } catch (RuntimeException e) {
+        // the actions stay claimed until their lease ends, then the relay's poll takes them
+        LOG.warn("partition {} could not hand its actions to the relay", index, e);
+      }
+    }
+  }
+
+  /** Counts a committed batch in the metrics; true when its decisions asked for any action. */
+  private boolean count(List<Pending> batch, Written written) {
     long now = System.nanoTime();
     boolean anyAction = false;
-    for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
-      counts.computeIfAbsent(p.ticket(), k -> new int[2])[written.duplicate()[i] ? 1 : 0]++;
+    for (Pending p : batch) {
       metrics.ingestLag(now - p.arrivedNanos());
     }
     for (Decided d : written.decided()) {
@@ -143,10 +164,7 @@ final class PartitionWorker {
         metrics.touchpoint(batch.get(i).touchpoint(), "duplicate");
       }
     }
-    counts.forEach((ticket, c) -> ticket.settle(c[0], c[1], 0, null));
-    if (anyAction) {
-      afterActions.handOver(written.claimed(), written.claimUntil());
-    }
+    return anyAction;
   }
 
   /**

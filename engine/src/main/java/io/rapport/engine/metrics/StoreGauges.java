@@ -25,6 +25,12 @@ public final class StoreGauges {
    */
   static final int SLICE_PAGES = 256;
 
+  /**
+   * A census begins {@code least} after the one before began, or later: after each slice, the next waits {@code
+   * spacing} times as long as the slice took.
+   */
+  public record Options(Duration least, int spacing) {}
+
   private final Vertx vertx;
   private final Store store;
   private final JourneyMetrics metrics;
@@ -41,12 +47,12 @@ public final class StoreGauges {
    * {@code spacing} times as long as the slice took. At 100 (the default), counting takes at most 1% of one
    * connection's time.
    */
-  public StoreGauges(Vertx vertx, Store store, JourneyMetrics metrics, Duration least, int spacing) {
+  public StoreGauges(Vertx vertx, Store store, JourneyMetrics metrics, Options options) {
     this.vertx = vertx;
     this.store = store;
     this.metrics = metrics;
-    this.least = least;
-    this.spacing = spacing;
+    this.least = options.least();
+    this.spacing = options.spacing();
     Gauge.builder("rapport.timers.pending", pendingTimers, AtomicLong::get)
         .description("Timers scheduled and not yet fired").register(metrics.registry());
     this.took = Timer.builder(REFRESH)

@@ -4,7 +4,9 @@ import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Store;
-import io.rapport.routes.Addresses;
+import io.rapport.messages.ActionMessage;
+import io.rapport.messages.Addresses;
+import io.rapport.messages.DeliveryOutcome;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -38,12 +40,16 @@ public final class OutboxRelay implements ActionHandOff {
   private static final int HAND_OFF_CAPACITY = 20_000;
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
-  /** How the relay delivers. */
+  /**
+   * How the relay delivers. It waits {@code deliveryTimeout} for a connector's answer; a claim lasts {@code lease},
+   * longer than that, so that no other relay takes an action whose answer is still on its way.
+   */
   public record Options(
       int maxInFlight,
       int maxAttempts,
       Duration pollInterval,
       Duration deliveryTimeout,
+      Duration lease,
       Duration backoffInitial,
       Duration backoffMax,
       String defaultConnector,
@@ -84,11 +90,11 @@ public final class OutboxRelay implements ActionHandOff {
   private record Claimed(OutboxAction action, Instant until) {}
 
   /** A connector's answer to one action. */
-  private record Answer(OutboxAction action, JsonObject reply) {}
+  private record Answer(OutboxAction action, DeliveryOutcome outcome) {}
 
-  /** Long enough to cover one delivery; a claim left by a crashed relay comes back after it. */
+  /** A claim left by a crashed relay comes back after it. */
   private Duration lease() {
-    return options.deliveryTimeout().plusSeconds(5);
+    return options.lease();
   }
 
   @Override
@@ -150,7 +156,7 @@ public final class OutboxRelay implements ActionHandOff {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.warn("outbox relay: {}", e.getMessage());
+        LOG.warn("outbox relay: a round of deliveries failed; the actions it held come back when their claims end", e);
         try {
           Thread.sleep(options.pollInterval().toMillis());
         } catch (InterruptedException ie) {
@@ -202,7 +208,7 @@ public final class OutboxRelay implements ActionHandOff {
     inFlight -= came.size();
     List<Delivery> results = new ArrayList<>(came.size());
     for (Answer a : came) {
-      results.add(outcome(a.action(), a.reply()));
+      results.add(outcome(a.action(), a.outcome()));
     }
     store.recordDeliveries(results);
     for (int i = 0; i < came.size(); i++) {
@@ -217,31 +223,18 @@ public final class OutboxRelay implements ActionHandOff {
 
   /** Sends one action; its answer, or the event bus's timeout, comes back through {@link #answers}. */
   private void send(OutboxAction a) {
-    JsonObject body =
-        new JsonObject()
-            .put("id", a.id())
-            .put("idempotencyKey", a.idempotencyKey())
-            .put("customerId", a.customerId())
-            .put("channel", a.channel())
-            .put("template", a.template())
-            .put("params", new JsonObject(a.params()))
-            .put("rule", a.rule())
-            .put("touchpointId", a.touchpointId())
-            .put("attempt", a.attempts() + 1)
-            .put(Addresses.CONNECTOR, connectorFor(a.channel()));
+    JsonObject body = new ActionMessage(a.id(), a.idempotencyKey(), a.customerId(), a.channel(), a.template(),
+        a.params(), a.rule(), a.touchpointId(), a.attempts() + 1, connectorFor(a.channel())).toJson();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deliveryTimeout().toMillis());
     inFlight++;
     vertx.eventBus()
         .<JsonObject>request(Addresses.ACTIONS, body, delivery)
         .onComplete(
             ar -> {
-              JsonObject reply = ar.succeeded()
-                  ? ar.result().body()
-                  : new JsonObject()
-                      .put("outcome", "failed")
-                      .put("retriable", true)
-                      .put("error", "no answer from connector: " + ar.cause().getMessage());
-              answers.add(new Answer(a, reply));
+              DeliveryOutcome outcome = ar.succeeded()
+                  ? DeliveryOutcome.fromJson(ar.result().body())
+                  : DeliveryOutcome.retriable("no answer from connector: " + ar.cause().getMessage());
+              answers.add(new Answer(a, outcome));
               nudge();
             });
   }
@@ -250,18 +243,18 @@ public final class OutboxRelay implements ActionHandOff {
     return options.connectorByChannel().getOrDefault(channel, options.defaultConnector());
   }
 
-  private Delivery outcome(OutboxAction a, JsonObject reply) {
+  private Delivery outcome(OutboxAction a, DeliveryOutcome reply) {
     Instant now = clock.instant();
     int attempts = a.attempts() + 1;
-    if ("sent".equals(reply.getString("outcome"))) {
+    if (reply.sent()) {
       return new Delivery(a.id(), Delivery.Status.SENT, attempts, now, null, null);
     }
-    String error = reply.getString("error", "unknown failure");
-    boolean retriable = reply.getBoolean("retriable", true);
-    if (!retriable || attempts >= options.maxAttempts()) {
-      LOG.warn("action {} ({} to {}) failed after {} attempt(s): {}", a.id(), a.template(), a.customerId(), attempts, error);
-      return new Delivery(a.id(), Delivery.Status.FAILED, attempts, now, null, error);
+    if (!reply.retriable() || attempts >= options.maxAttempts()) {
+      LOG.warn("action {} ({} to {}) failed after {} attempt(s): {}", a.id(), a.template(), a.customerId(), attempts,
+          reply.error());
+      return new Delivery(a.id(), Delivery.Status.FAILED, attempts, now, null, reply.error());
     }
-    return new Delivery(a.id(), Delivery.Status.PENDING, attempts, now, now.plus(backoff.after(attempts)), error);
+    return new Delivery(a.id(), Delivery.Status.PENDING, attempts, now, now.plus(backoff.after(attempts)),
+        reply.error());
   }
 }

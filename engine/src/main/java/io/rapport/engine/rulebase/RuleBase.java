@@ -70,10 +70,34 @@ public final class RuleBase {
       book = RuleBook.compile(drlOf(version.files()));
     }
     RuleBase base = new RuleBase(store, new ActiveRules(book), clock, version);
+    if (stored.isPresent()) {
+      base.followReleaseDefaults();
+    }
     if (rulesDir != null) {
       base.reloadFrom(rulesDir);
     }
     return base;
+  }
+
+  /**
+   * Stores this release's default files in place of those still an earlier release's default, unchanged, as a new
+   * version: rule bases nobody edited follow the defaults as they improve. Edited files stay as they are; a change
+   * the scenarios refuse is not made, and said why.
+   */
+  private synchronized void followReleaseDefaults() {
+    Map<String, String> files = RuleFiles.withReleaseDefaults(current.files());
+    if (files.equals(current.files())) {
+      return;
+    }
+    List<String> changed = files.keySet().stream().filter(p -> !files.get(p).equals(current.files().get(p)))
+        .map(RuleBase::nameOf).toList();
+    try {
+      RuleVersion v = activate(files, "rapport", "this release's default " + String.join(", ", changed), false);
+      LOG.info("rules: this release's default {} replaced the earlier one(s) as version {}", changed, v.version());
+    } catch (RefusedRules e) {
+      LOG.warn("rules: this release's default {} not applied: {} {}", changed, e.getMessage(), e.problems().isEmpty()
+          ? e.failedScenarios().stream().map(r -> r.scenario().title() + " " + r.differences()).toList() : e.problems());
+    }
   }
 
   private static Map<String, String> initialFiles(Path rulesDir) {

@@ -13,10 +13,15 @@ public record CensusSlice(Table table, long fromPage, long untilPage) {
     CUSTOMERS("customers"),
     TIMERS("timers");
 
-    final String sqlName;
+    private final String sqlName;
 
     Table(String sqlName) {
       this.sqlName = sqlName;
+    }
+
+    /** The table's name in the store. */
+    public String sqlName() {
+      return sqlName;
     }
   }
 

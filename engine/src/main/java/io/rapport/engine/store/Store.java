@@ -16,14 +16,6 @@ public interface Store extends AutoCloseable {
   /** Which of these touchpoint ids are already stored. */
   Set<String> knownTouchpoints(Collection<String> ids);
 
-  /**
-   * Whether {@link #write} refuses a batch holding a stored touchpoint id with {@link
-   * TouchpointAlreadyStored}; if so, a writer may skip {@link #knownTouchpoints} until refused.
-   */
-  default boolean refusesStoredTouchpoints() {
-    return false;
-  }
-
   /** The stored customers among these ids. */
   Map<String, Customer> customers(Collection<String> ids);
 
@@ -33,9 +25,9 @@ public interface Store extends AutoCloseable {
    * Writes a group commit in one transaction. Customers of version 0 are inserted, others
    * updated only if their stored version is still the one they were read at.
    *
-   * @return the new pending actions claimed until {@code batch.claimUntil()}, in decision order;
-   *     empty when the store leaves them all to the relay's poll
-   * @throws TouchpointAlreadyStored if the store {@link #refusesStoredTouchpoints()} and one is
+   * @return the new pending actions claimed until {@code batch.claimUntil()} (when set), in decision order
+   * @throws TouchpointAlreadyStored if a touchpoint of the batch is stored already: nothing is written, and the
+   *     writer, which rarely meets one, looks the batch's ids up with {@link #knownTouchpoints} only then
    */
   List<OutboxAction> write(WriteBatch batch);
 
@@ -66,8 +58,8 @@ public interface Store extends AutoCloseable {
   /**
    * Claims up to {@code limit} timers due at {@code now} that nobody holds: they are not claimed
    * again before {@code now + lease}. Firing one (deciding its timer touchpoint) deletes it. A
-   * timer postponed since it was scheduled (see V6 of the PostgreSQL schema) is moved on to its
-   * new time instead, and counts against {@code limit}.
+   * timer postponed since it was scheduled (scheduled again for later) is moved on to its new
+   * time instead, and counts against {@code limit}.
    */
   ClaimedTimers claimDueTimers(Instant now, int limit, Duration lease);
 

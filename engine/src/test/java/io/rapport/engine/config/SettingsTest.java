@@ -108,10 +108,22 @@ class SettingsTest {
   }
 
   @Test
-  void theReadmeDocumentsEveryKeyAndItsVariable() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
+  void eachValueIsParsedOnceAtStartIntoThePartsOptions() {
+    Settings s = Settings.of(Map.of("webhook.timeout-ms", "2000", "ingest.partitions", "3", "timers.batch", "7"));
+    assertThat(s.ingest().partitions()).isEqualTo(3);
+    assertThat(s.outbox().deliveryTimeout()).as("the webhook's timeout and 5 s for the route").isEqualTo(Duration.ofSeconds(7));
+    assertThat(s.outbox().lease()).as("5 s more than the wait for an answer").isEqualTo(Duration.ofSeconds(12));
+    assertThat(s.timers().batch()).isEqualTo(7);
+    assertThat(s.database().url()).startsWith("jdbc:h2:file:");
+    assertThat(s.database().toString()).doesNotContain("password");
+  }
+
+  @Test
+  void theTableOfTheDocumentationNamesEveryKeyItsVariableAndDefault() {
+    String table = Settings.table();
     for (Setting<?> s : Settings.ALL) {
-      assertThat(readme).as("README documents " + s.key()).contains("`" + s.key() + "`").contains("`" + s.env() + "`");
+      assertThat(table).as(s.key()).contains("| `" + s.key() + "` | `" + s.env() + "` |");
     }
+    assertThat(table.lines().count()).isEqualTo(Settings.ALL.size() + 2);
   }
 }

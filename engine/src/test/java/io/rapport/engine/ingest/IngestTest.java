@@ -3,12 +3,16 @@ package io.rapport.engine.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.InMemoryStore;
 import io.rapport.engine.store.StoreException;
-import io.rapport.routes.Addresses;
+import io.rapport.messages.Addresses;
+import io.rapport.messages.IngestFailure;
 import io.rapport.rules.RuleBook;
 import io.rapport.rules.Transition;
 import io.vertx.core.Vertx;
@@ -34,13 +38,17 @@ class IngestTest {
 
   @BeforeEach
   void start() throws Exception {
-    start(new Ingest.Options(4, 1_000, 500, 1_000));
+    start(new Ingest.Options(4, 1_000, 500, 1_000, 10_000));
   }
 
   void start(Ingest.Options options) throws Exception {
+    start(options, new SimpleMeterRegistry());
+  }
+
+  void start(Ingest.Options options, MeterRegistry registry) throws Exception {
     vertx = Vertx.vertx();
     store = new InMemoryStore();
-    ingest = new Ingest(options, store, new ActiveRules(RULES), new JourneyMetrics(new SimpleMeterRegistry()), ActionHandOff.polling(() -> {}), Clock.systemUTC());
+    ingest = new Ingest(options, store, new ActiveRules(RULES), new JourneyMetrics(registry), ActionHandOff.polling(() -> {}), Clock.systemUTC());
     vertx.deployVerticle(ingest).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -87,7 +95,7 @@ class IngestTest {
   @Test
   void touchpointsThatQueueDuringAWriteAreCommittedTogether() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    start(new Ingest.Options(1, 1_000, 500, 1_000));
+    start(new Ingest.Options(1, 1_000, 500, 1_000, 10_000));
     CountDownLatch gate = new CountDownLatch(1);
     store.writeGate = gate;
     var first = vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("a", "c1", 1)));
@@ -116,7 +124,7 @@ class IngestTest {
         .failsWithin(10, TimeUnit.SECONDS)
         .withThrowableThat()
         .havingCause()
-        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(Ingest.STORE_FAILED));
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(IngestFailure.STORE_FAILED.code()));
     assertThat(store.customers).doesNotContainKey("c-retry");
 
     assertThat(send(batch)).isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 0));
@@ -126,7 +134,7 @@ class IngestTest {
   @Test
   void moreTouchpointsInFlightThanAllowedAreRefusedWhole() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    start(new Ingest.Options(1, 3, 500, 1_000));
+    start(new Ingest.Options(1, 3, 500, 1_000, 10_000));
     JsonArray tooMany = new JsonArray();
     for (int i = 0; i < 4; i++) {
       tooMany.add(purchase("x" + i, "c", i));
@@ -135,7 +143,42 @@ class IngestTest {
         .failsWithin(10, TimeUnit.SECONDS)
         .withThrowableThat()
         .havingCause()
-        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(Ingest.OVERLOADED));
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(IngestFailure.OVERLOADED.code()));
     assertThat(store.touchpoints).isEmpty();
+  }
+
+  @Test
+  void aFailureAfterTheCommitStillAnswersEveryRequestAndGivesItsPlaceBack() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // counting a committed touchpoint fails: the touchpoints are stored all the same
+    start(new Ingest.Options(2, 3, 500, 1_000, 10_000), new SimpleMeterRegistry() {
+      @Override
+      protected Counter newCounter(Meter.Id id) {
+        throw new IllegalStateException("the metrics are broken");
+      }
+    });
+    for (int i = 0; i < 10; i++) { // more requests than places in flight: each must give its place back
+      assertThat(send(new JsonArray().add(purchase("after-" + i, "c-after-" + i, 1))))
+          .isEqualTo(new JsonObject().put("accepted", 1).put("duplicates", 0));
+    }
+    assertThat(store.touchpoints).hasSize(10);
+    assertThat(ingest.freeInFlight()).isEqualTo(3);
+  }
+
+  @Test
+  void anotherRoutesArrayIsValidatedLikeHttpsAndABadOneIsRefusedWhole() throws Exception {
+    JsonArray batch = new JsonArray().add(purchase("v1", "c-v", 1)).add(new JsonObject().put("id", "v2"));
+    assertThat(vertx.eventBus().request(Addresses.TOUCHPOINTS, batch).toCompletionStage().toCompletableFuture())
+        .failsWithin(10, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertThat(e.failureCode()).isEqualTo(IngestFailure.INVALID.code());
+          assertThat(e.getMessage()).contains("customerId");
+        });
+    assertThat(store.touchpoints).isEmpty();
+    String ndjson = purchase("v3", "c-v", 1).encode() + "\n" + purchase("v4", "c-v", 2).encode() + "\n";
+    assertThat(vertx.eventBus().<JsonObject>request(Addresses.TOUCHPOINTS, ndjson).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).body()).isEqualTo(new JsonObject().put("accepted", 2).put("duplicates", 0));
   }
 }

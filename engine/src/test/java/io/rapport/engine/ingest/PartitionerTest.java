@@ -7,9 +7,14 @@ import org.junit.jupiter.api.Test;
 class PartitionerTest {
 
   @Test
-  void aCustomerAlwaysLandsOnTheSamePartition() {
-    Partitioner p = new Partitioner(8);
-    assertThat(p.partitionOf("c-1042")).isEqualTo(p.partitionOf("c-1042"));
+  void everyIdLandsOnAPartitionThatExistsEvenOneWhoseHashIsTheSmallestInteger() {
+    assertThat("polygenelubricants".hashCode()).isEqualTo(Integer.MIN_VALUE);
+    for (int partitions : new int[] {1, 3, 8, 32}) {
+      Partitioner p = new Partitioner(partitions);
+      for (String id : new String[] {"polygenelubricants", "", "c-1042", "顧客-7", "\uD83D\uDE00"}) {
+        assertThat(p.partitionOf(id)).as(id + " of " + partitions).isBetween(0, partitions - 1);
+      }
+    }
   }
 
   @Test

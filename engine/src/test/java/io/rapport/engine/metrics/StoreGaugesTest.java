@@ -89,7 +89,7 @@ class StoreGaugesTest {
   }
 
   private void start(Duration refresh) {
-    gauges = new StoreGauges(vertx, store, new JourneyMetrics(registry), refresh, 1);
+    gauges = new StoreGauges(vertx, store, new JourneyMetrics(registry), new StoreGauges.Options(refresh, 1));
     gauges.start();
   }
 

@@ -68,6 +68,11 @@ public final class InMemoryStore implements Store {
         failNextWrite = null;
         throw failure;
       }
+      for (Decided d : batch.decided()) {
+        if (touchpoints.containsKey(d.touchpoint().id())) {
+          throw new TouchpointAlreadyStored("touchpoint " + d.touchpoint().id() + " is stored", null);
+        }
+      }
       writes.add(batch);
       batch.decided().forEach(d -> touchpoints.put(d.touchpoint().id(), d));
       batch.decided().forEach(d -> actions.addAll(d.decision().actions()));

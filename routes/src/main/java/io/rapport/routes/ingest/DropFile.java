@@ -1,6 +1,9 @@
 package io.rapport.routes.ingest;
 
-import io.vertx.core.json.JsonArray;
+import io.rapport.messages.CanonicalTouchpoint;
+import io.rapport.messages.RejectedInput;
+import io.rapport.messages.TouchpointReader;
+import io.rapport.messages.ValidTouchpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,17 +14,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * A dropped NDJSON file: validated whole (a file with any bad line is not ingested), then sent in
- * chunks; a rejected file gets a NAME.errors.json report in the .failed folder it moves to.
+ * A dropped NDJSON file: validated whole (a file with any bad line is not ingested), then sent in chunks; a rejected
+ * file gets a NAME.errors.json report in the .failed folder it moves to.
  */
 public final class DropFile {
   /** Header naming the folder (inside the drop folder) the file moves to when done. */
   public static final String MOVE_TO = "RapportMoveTo";
   public static final String DONE = ".done";
   public static final String FAILED = ".failed";
-  private final int chunkSize;
+  private int chunkSize = 1000;
 
-  public DropFile(int chunkSize) {
+  /** Touchpoints sent to the engine in one request. */
+  public void setChunkSize(int chunkSize) {
     this.chunkSize = chunkSize;
   }
 
@@ -29,10 +33,11 @@ public final class DropFile {
   public void split(Exchange exchange) {
     Message m = exchange.getMessage();
     m.setHeader(MOVE_TO, DONE);
-    JsonArray all = TouchpointBatch.parse(TouchpointBatch.NDJSON, m.getBody(String.class), Integer.MAX_VALUE);
-    List<JsonArray> chunks = new ArrayList<>();
+    List<CanonicalTouchpoint> all =
+        TouchpointReader.parse(TouchpointReader.NDJSON, m.getBody(byte[].class), Integer.MAX_VALUE);
+    List<ValidTouchpoints> chunks = new ArrayList<>();
     for (int i = 0; i < all.size(); i += chunkSize) {
-      chunks.add(new JsonArray(all.getList().subList(i, Math.min(all.size(), i + chunkSize))));
+      chunks.add(new ValidTouchpoints(all.subList(i, Math.min(all.size(), i + chunkSize))));
     }
     m.setBody(chunks);
   }

@@ -1,14 +1,17 @@
 package io.rapport.routes.ingest;
 
+import io.rapport.messages.TouchpointReader;
+import io.rapport.messages.ValidTouchpoints;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
-/** Validates an HTTP body of touchpoints into the batch the engine takes. */
+/** Validates an HTTP body of touchpoints into the batch the engine takes, or refuses it whole. */
 public final class HttpIntake implements Processor {
-  private final int maxItems;
+  private int maxItems = 10_000;
 
-  public HttpIntake(int maxItems) {
+  /** Most touchpoints in one request; more is 413. */
+  public void setMaxItems(int maxItems) {
     this.maxItems = maxItems;
   }
 
@@ -19,6 +22,6 @@ public final class HttpIntake implements Processor {
     byte[] body = in.getBody(byte[].class);
     // Request headers would otherwise travel on and be echoed in the response.
     in.removeHeaders("*");
-    in.setBody(new ValidTouchpoints(TouchpointBatch.parse(contentType, body, maxItems)));
+    in.setBody(new ValidTouchpoints(TouchpointReader.parse(contentType, body, maxItems)));
   }
 }

@@ -1,18 +1,20 @@
 package io.rapport.routes.ingest;
 
+import io.rapport.messages.RejectedInput;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * When an ingest key is configured, touchpoints need {@code Authorization: Bearer KEY}: 401
- * without one, 403 with another. With no key configured, ingestion is open (the default).
+ * When an ingest key is configured, touchpoints need {@code Authorization: Bearer KEY}: 401 without one, 403 with
+ * another (compared in constant time). With no key configured, ingestion is open.
  */
 public final class IngestKey implements Processor {
-  private final byte[] key;
+  private byte[] key;
 
-  public IngestKey(String key) {
+  /** The key a request must carry; empty leaves ingestion open. */
+  public void setKey(String key) {
     this.key = key == null || key.isBlank() ? null : key.trim().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -1,5 +1,6 @@
 package io.rapport.routes.ingest;
 
+import io.rapport.messages.IngestResult;
 import io.vertx.core.json.JsonObject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -14,6 +15,6 @@ public final class IngestReply implements Processor {
     m.removeHeaders("*");
     m.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
     m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-    m.setBody(reply == null ? "{}" : reply.encode());
+    m.setBody((reply == null ? IngestResult.NONE : IngestResult.fromJson(reply)).toJson().encode());
   }
 }

@@ -1,0 +1,152 @@
+package io.rapport.engine.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.rapport.engine.store.Census;
+import io.rapport.engine.store.CensusSlice;
+import io.rapport.engine.store.ClaimedTimers;
+import io.rapport.engine.store.CustomerJourney;
+import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.OutboxAction;
+import io.rapport.engine.store.RuleVersion;
+import io.rapport.engine.store.Store;
+import io.rapport.engine.store.WriteBatch;
+import io.rapport.rules.Customer;
+import io.rapport.rules.Touchpoint;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The store on JDBC, one table part per table. What differs between the databases (the group commit, claiming and
+ * recording actions, cutting a census) is in one subclass per database, chosen once when the store opens ({@link
+ * Database#open}). All SQL is parameterised.
+ */
+public abstract class JdbcStore implements Store {
+  final Jdbc jdbc;
+  final CustomersTable customers;
+  final TouchpointsTable touchpoints;
+  final TransitionsTable transitions;
+  final OutboxTable outbox;
+  final TimersTable timers;
+  final RuleVersionsTable ruleVersions;
+  final CensusQueries census;
+  private final HikariDataSource pool;
+  private final String lockForClaim;
+
+  /**
+   * @param jsonParameter how a statement passes a JSON value: a cast where the column is JSON
+   * @param lockForClaim the locking clause of a claim's query
+   */
+  JdbcStore(HikariDataSource pool, String jsonParameter, String lockForClaim) {
+    this.pool = pool;
+    this.jdbc = new Jdbc(pool);
+    this.lockForClaim = lockForClaim;
+    this.customers = new CustomersTable(jdbc, jsonParameter);
+    this.touchpoints = new TouchpointsTable(jdbc, jsonParameter);
+    this.transitions = new TransitionsTable();
+    this.outbox = new OutboxTable(jsonParameter);
+    this.timers = new TimersTable(jsonParameter);
+    this.ruleVersions = new RuleVersionsTable(jdbc, jsonParameter);
+    this.census = new CensusQueries(jdbc);
+  }
+
+  /** Which database this is, for the log. */
+  public abstract String describe();
+
+  /** Whether a census can cut the tables by their pages (PostgreSQL 14 and later). */
+  abstract boolean slicesByPages(Connection c) throws SQLException;
+
+  /** The pool, for health checks and tools that read the store directly. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  @Override
+  public Set<String> knownTouchpoints(Collection<String> ids) {
+    return touchpoints.known(ids);
+  }
+
+  @Override
+  public Map<String, Customer> customers(Collection<String> ids) {
+    return customers.byIds(ids);
+  }
+
+  @Override
+  public Optional<Customer> customer(String id) {
+    return Optional.ofNullable(customers.byIds(List.of(id)).get(id));
+  }
+
+  @Override
+  public CustomerJourney journey(String customerId) {
+    return jdbc.read("cannot read the journey of a customer",
+        c -> new CustomerJourney(customerId, transitions.ofCustomer(c, customerId), outbox.ofCustomer(c, customerId)));
+  }
+
+  @Override
+  public List<CensusSlice> censusSlices(int pages) {
+    return jdbc.read("cannot size the tables to count", c -> census.slices(c, pages, slicesByPages(c)));
+  }
+
+  @Override
+  public Census census(CensusSlice slice) {
+    return census.count(slice);
+  }
+
+  @Override
+  public ClaimedTimers claimDueTimers(Instant now, int limit, Duration lease) {
+    return jdbc.inTransaction("cannot claim due timers", c -> timers.claimDue(c, now, limit, lease, lockForClaim));
+  }
+
+  @Override
+  public void touchpointsBetween(Instant from, Instant until, Consumer<Touchpoint> sink) {
+    touchpoints.between(from, until, sink);
+  }
+
+  @Override
+  public List<RuleVersion> ruleVersions() {
+    return ruleVersions.all();
+  }
+
+  @Override
+  public Optional<RuleVersion> activeRules() {
+    return ruleVersions.latest();
+  }
+
+  @Override
+  public RuleVersion saveRules(Map<String, String> files, String checksum, Instant at, String activatedBy, String note) {
+    return ruleVersions.save(files, checksum, at, activatedBy, note);
+  }
+
+  @Override
+  public boolean reachable() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  // Declared again to say what each database's subclass must provide.
+
+  @Override
+  public abstract List<OutboxAction> write(WriteBatch batch);
+
+  @Override
+  public abstract List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease);
+
+  @Override
+  public abstract void recordDeliveries(List<Delivery> deliveries);
+}

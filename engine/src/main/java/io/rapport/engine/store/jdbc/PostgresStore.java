@@ -1,0 +1,82 @@
+package io.rapport.engine.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.OutboxAction;
+import io.rapport.engine.store.TouchpointAlreadyStored;
+import io.rapport.engine.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The store on PostgreSQL: a group commit in two round trips (see {@link PostgresGroupCommit}), claims with SKIP
+ * LOCKED so that servers sharing the database never share an action or a timer, and a census by pages.
+ */
+final class PostgresStore extends JdbcStore {
+  private static final String SKIP_LOCKED = " FOR UPDATE SKIP LOCKED";
+
+  PostgresStore(HikariDataSource pool) {
+    super(pool, "CAST(? AS jsonb)", SKIP_LOCKED);
+  }
+
+  @Override
+  public String describe() {
+    return "PostgreSQL";
+  }
+
+  @Override
+  boolean slicesByPages(Connection c) throws SQLException {
+    return c.getMetaData().getDatabaseMajorVersion() >= 14;
+  }
+
+  @Override
+  public List<OutboxAction> write(WriteBatch batch) {
+    String what = "cannot write " + batch.decided().size() + " touchpoints";
+    try {
+      return jdbc.inTransaction(what, c -> write(c, batch, false));
+    } catch (ActionAlreadyStored e) {
+      return jdbc.inTransaction(what, c -> write(c, batch, true));
+    }
+  }
+
+  private static List<OutboxAction> write(Connection c, WriteBatch batch, boolean toleratingStoredActions)
+      throws SQLException {
+    try {
+      return PostgresGroupCommit.write(c, batch, toleratingStoredActions);
+    } catch (SQLException e) {
+      // both rolled back like any failure
+      if (PostgresGroupCommit.isStoredTouchpoint(e)) {
+        throw new TouchpointAlreadyStored(e.getMessage(), e);
+      }
+      if (PostgresGroupCommit.isStoredAction(e)) {
+        throw new ActionAlreadyStored(e);
+      }
+      throw e;
+    }
+  }
+
+  /** The plain write met an action key already stored: the batch goes again with the tolerant one. */
+  private static final class ActionAlreadyStored extends RuntimeException {
+    ActionAlreadyStored(SQLException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  @Override
+  public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
+    return jdbc.inTransaction("cannot claim due actions", c -> PostgresOutbox.claim(c, now, limit, lease));
+  }
+
+  @Override
+  public void recordDeliveries(List<Delivery> deliveries) {
+    if (!deliveries.isEmpty()) {
+      jdbc.inTransaction("cannot record deliveries", c -> {
+        PostgresOutbox.record(c, deliveries);
+        return null;
+      });
+    }
+  }
+}
