@@ -51,7 +51,7 @@ public final class CustomerApi {
         .onComplete(
             ar -> {
               if (ar.failed()) {
-                LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), ar.cause().getMessage());
+                LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
                 Errors.send(ctx, 503, "the store is not available; retry shortly");
               } else if (ar.result().isEmpty()) {
                 Errors.send(ctx, 404, "customer not found");

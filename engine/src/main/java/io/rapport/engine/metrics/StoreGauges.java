@@ -88,7 +88,7 @@ public final class StoreGauges {
     vertx.executeBlocking(() -> store.censusSlices(SLICE_PAGES), false)
         .onSuccess(slices -> count(slices, 0, Census.NONE, Duration.ZERO, began))
         .onFailure(e -> {
-          LOG.debug("store gauges: {}", e.getMessage());
+          LOG.debug("store gauges: the tables could not be sized", e);
           after(least, this::census);
         });
   }
@@ -109,7 +109,7 @@ public final class StoreGauges {
           previousSlice = slice;
           Duration sinceBegan = Duration.ofNanos(System.nanoTime() - began);
           if (done.failed()) { // a census missing a slice would show customers gone: publish none
-            LOG.debug("store gauges: {}", done.cause().getMessage());
+            LOG.debug("store gauges: a slice could not be counted", done.cause());
             after(nextCensusIn(least, sinceBegan, pause), this::census);
           } else if (next + 1 < slices.size()) {
             Census sum = counted.plus(done.result());
