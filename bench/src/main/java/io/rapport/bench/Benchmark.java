@@ -87,6 +87,9 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A server setting for this run, e.g. --set ingest.group-commit-max=500 (repeatable).")
   Map<String, String> serverSettings = new HashMap<>();
 
+  /** The key the load's clients send: the server is closed, as it is by default. */
+  private final String ingestKey = java.util.UUID.randomUUID().toString();
+
   private final String runId = "b" + System.currentTimeMillis();
   private final Instant start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
 
@@ -117,7 +120,7 @@ public final class Benchmark implements Callable<Integer> {
       Clients half;
       Report.LoadFigures measured;
       try { // everything after the server's start closes it, whatever fails
-        load = new Load(server, db.url(), batch, latencyBatch(), Math.max(concurrency, latencyClients));
+        load = new Load(server, db.url(), batch, latencyBatch(), Math.max(concurrency, latencyClients), ingestKey);
         int serverPartitions = (int) ServerMeters.read(server.port()).value("rapport_ingest_partitions");
         full = new Clients(concurrency, customers, runId, start, knownCustomers ? Math.max(1, history) : history);
         Warmup warm = new Warmup(Duration.ofSeconds(warmup), Duration.ofSeconds(warmupMax), server.compiler());
@@ -169,6 +172,7 @@ public final class Benchmark implements Callable<Integer> {
       settings.put("ingest.partitions", String.valueOf(partitions));
     }
     settings.put("drop.dir", "off");
+    settings.put("ingest.key", ingestKey);
     settings.putAll(serverSettings);
     return settings;
   }

@@ -45,7 +45,8 @@ final class Load implements AutoCloseable {
    * {@code batch} and {@code latencyBatch} are the touchpoints per request of the closed and the
    * open loop; {@code connections} the most requests in flight at once.
    */
-  Load(ServerProcess server, String dbUrl, int batch, int latencyBatch, int connections) throws IOException {
+  Load(ServerProcess server, String dbUrl, int batch, int latencyBatch, int connections, String ingestKey)
+      throws IOException {
     this.port = server.port();
     this.serverPid = server.pid();
     this.serverCompiler = server.compiler();
@@ -55,7 +56,7 @@ final class Load implements AutoCloseable {
     this.latencyBatch = latencyBatch;
     http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
     post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/touchpoints")
-        .putHeader("Content-Type", "application/x-ndjson");
+        .putHeader("Content-Type", "application/x-ndjson").putHeader("Authorization", "Bearer " + ingestKey);
   }
 
   JsonObject lastWindow() {

@@ -30,6 +30,10 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "Server base URL (default ${DEFAULT-VALUE}).")
   String url;
 
+  @Option(names = "--key", defaultValue = "${env:RAPPORT_INGEST_KEY}",
+      description = "The server's ingest key (or admin key); default $RAPPORT_INGEST_KEY.")
+  String key;
+
   @Option(names = "--touchpoints", defaultValue = "100000", description = "Touchpoints to send (default ${DEFAULT-VALUE}).")
   int touchpoints;
 
@@ -79,6 +83,9 @@ public final class LoadGenerator implements Callable<Integer> {
     AtomicInteger finished = new AtomicInteger();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
         .setPort(base.getPort()).setURI("/v1/touchpoints").putHeader("Content-Type", "application/x-ndjson");
+    if (key != null && !key.isBlank()) {
+      options.putHeader("Authorization", "Bearer " + key.trim());
+    }
     long start = System.nanoTime();
     Runnable[] pump = new Runnable[1];
     pump[0] = () -> {

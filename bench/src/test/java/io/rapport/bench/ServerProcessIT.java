@@ -22,7 +22,8 @@ class ServerProcessIT {
 
   @Test
   void theServerUnderTestRunsInAJvmOfItsOwnTakesTouchpointsAndReportsItsOwnHeap() throws Exception {
-    ServerProcess server = ServerProcess.start(Map.of("data.dir", dir.toString(), "drop.dir", "off"), List.of("-Xmx256m"), dir);
+    ServerProcess server = ServerProcess.start(Map.of("data.dir", dir.toString(), "drop.dir", "off", "ingest.key", "bench-key"),
+        List.of("-Xmx256m"), dir);
     // an hour ago by the server's clock: none of the purchase's timers is due while the test reads the meters
     Instant anHourAgo = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     try {
@@ -30,6 +31,7 @@ class ServerProcessIT {
       HttpResponse<String> accepted = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/touchpoints"))
               .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer bench-key")
               .POST(HttpRequest.BodyPublishers.ofString(
                   "{\"id\":\"t-1\",\"customerId\":\"c-1\",\"type\":\"purchase\",\"occurredAt\":\"" + anHourAgo + "\","
                       + "\"value\":20,\"currency\":\"EUR\"}"))

@@ -8,12 +8,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rapport.engine.access.Keys;
+import io.rapport.engine.access.Scope;
 import io.rapport.engine.config.Settings;
 import io.rapport.engine.http.CustomerApi;
-import io.rapport.engine.http.AdminKey;
 import io.rapport.engine.http.HealthApi;
 import io.rapport.engine.http.RulesApi;
 import io.rapport.engine.http.SimulationsApi;
+import io.rapport.engine.http.TouchpointsApi;
 import io.rapport.engine.rulebase.RuleBase;
 import io.micrometer.core.instrument.Gauge;
 import io.rapport.engine.ingest.ActiveRules;
@@ -25,12 +27,16 @@ import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.engine.timers.TimerScheduler;
 import io.rapport.routes.Channels;
+import io.rapport.rules.DiscountCodes;
+import io.rapport.rules.RuleLimits;
+import io.rapport.routes.ingest.IngestKey;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -41,8 +47,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +58,9 @@ import org.slf4j.LoggerFactory;
 /** A running Rapport server: store, rules, partitions, outbox relay, Camel channels, HTTP. */
 public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+  /** How long a stalled partition is waited for before the process gives up on it. */
+  static final Duration GIVE_UP_AFTER = Duration.ofMinutes(5);
+  private static final java.util.concurrent.atomic.AtomicBoolean EXITING = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final Vertx vertx;
   private final JdbcStore store;
@@ -125,10 +136,12 @@ public final class Server implements AutoCloseable {
           ingestOptions.partitions());
 
       String rulesDir = settings.get(Settings.RULES_DIR);
-      RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock);
+      RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock,
+          RuleLimits.withDecisionBudget(settings.get(Settings.DECISION_TIMEOUT)),
+          DiscountCodes.keyed(Keys.secret(settings.get(Settings.CODES_KEY), dataDir, "codes")));
       ActiveRules rules = ruleBase.active();
       LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
-      AdminKey admin = AdminKey.load(settings.get(Settings.ADMIN_KEY), dataDir);
+      Keys keys = Keys.load(settings.keys(), dataDir);
       Gauge.builder("rapport.ingest.partitions", ingestOptions::partitions)
           .description("Partition workers deciding touchpoints").register(registry);
       Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
@@ -140,24 +153,33 @@ public final class Server implements AutoCloseable {
           vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
 
+      AtomicReference<Ingest.PartitionHealth> partitionHealth = new AtomicReference<>(Ingest.PartitionHealth.GOOD);
+      vertx.setPeriodic(1000, id -> partitionHealth.set(watch(ingest)));
+
       Router router = Router.router(vertx);
-      new CustomerApi(vertx, store).mount(router);
-      new HealthApi(vertx, store, rules, registry).mount(router);
-      new RulesApi(vertx, ruleBase, admin).mount(router);
-      new SimulationsApi(vertx, store, ruleBase, admin).mount(router);
+      router.route().handler(Server::answerBrokenBodies);
+      new CustomerApi(vertx, store, keys).mount(router);
+      new HealthApi(vertx, store, rules, registry, partitionHealth::get).mount(router);
+      new TouchpointsApi(vertx, store, ingest, keys).mount(router);
+      new RulesApi(vertx, ruleBase, keys).mount(router);
+      new SimulationsApi(vertx, store, ruleBase, keys).mount(router);
       router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
       router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
       // a body over its limit is refused by Vert.x's body handler before any of ours sees it
       router.errorHandler(413, ctx -> json(ctx.response(), 413, "request body too large"));
       router.errorHandler(500, ctx -> {
+        if (ctx.response().ended()) { // answered already: a malformed body (see answerBrokenBodies)
+          LOG.debug("{} {} failed after its answer", ctx.request().method(), ctx.request().path(), ctx.failure());
+          return;
+        }
         LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
         json(ctx.response(), 500, "internal error");
       });
 
-      channels = Channels.start(vertx, router, settings.forRoutes(), extraRoutes(settings));
+      channels = Channels.start(vertx, router, settings.forRoutes(), extraRoutes(settings),
+          Map.of(IngestKey.BEAN, new IngestKey(keys.accepted(Scope.INGEST), keys.open(Scope.INGEST))));
       HttpServer http =
-          vertx.createHttpServer(new HttpServerOptions().setHost(settings.get(Settings.HTTP_HOST))
-                  .setPort(settings.get(Settings.HTTP_PORT)).setCompressionSupported(true))
+          vertx.createHttpServer(httpOptions(settings))
               .requestHandler(router)
               .listen()
               .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -182,6 +204,25 @@ public final class Server implements AutoCloseable {
     }
   }
 
+  /**
+   * The partitions' health, once a second. A partition stalled for {@link #GIVE_UP_AFTER} will not come back (a
+   * Java thread cannot be stopped): the process exits, so that its supervisor starts it again. Every touchpoint
+   * acknowledged is stored, and clients retry the rest.
+   */
+  private static Ingest.PartitionHealth watch(Ingest ingest) {
+    Ingest.PartitionHealth health = ingest.watch();
+    if (health.longestStall().compareTo(GIVE_UP_AFTER) >= 0) {
+      LOG.error("a partition has made no progress for {} s: exiting, for the supervisor to start the server again",
+          health.longestStall().toSeconds());
+      if (EXITING.compareAndSet(false, true)) {
+        new Thread(() -> System.exit(70), "rapport-exit").start();
+      }
+    } else if (health.stalled()) {
+      LOG.error("a partition has made no progress for {} s: not ready", health.longestStall().toSeconds());
+    }
+    return health;
+  }
+
   /** Closes what a failed start opened, keeping the start's failure the one thrown. */
   private static void close(Throwable failure, AutoCloseable opened) {
     if (opened == null) {
@@ -199,6 +240,38 @@ public final class Server implements AutoCloseable {
       response.setStatusCode(status).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("error", error).put("details", new io.vertx.core.json.JsonArray()).encode());
     }
+  }
+
+  /**
+   * A body whose framing is broken (a chunk size that is no number, more bytes than a chunk said) makes Vert.x close
+   * the connection as soon as it has told the request's exchange: this answers 400 first, so that the client learns
+   * it was its mistake rather than seeing the connection drop.
+   */
+  private static void answerBrokenBodies(io.vertx.ext.web.RoutingContext ctx) {
+    io.vertx.core.http.HttpServerResponse response = ctx.response();
+    response.exceptionHandler(e -> {
+      if (!response.ended() && !response.headWritten() && !response.closed()) {
+        response.setStatusCode(400).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+            .end(new JsonObject().put("error", "the request body is malformed: " + e.getMessage())
+                .put("details", new io.vertx.core.json.JsonArray()).encode());
+        // Vert.x closes the connection as soon as this returns, before its next flush: flush now, or the answer is
+        // lost (the connection's flush is not in Vert.x's public API)
+        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase connection) {
+          connection.flush();
+        }
+      }
+    });
+    ctx.next();
+  }
+
+  private static HttpServerOptions httpOptions(Settings settings) {
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.get(Settings.HTTP_HOST))
+        .setPort(settings.get(Settings.HTTP_PORT)).setCompressionSupported(true);
+    if (!settings.get(Settings.TLS_CERT).isBlank()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(settings.get(Settings.TLS_CERT)).setKeyPath(settings.get(Settings.TLS_KEY)));
+    }
+    return options;
   }
 
   private static List<Path> extraRoutes(Settings settings) throws java.io.IOException {

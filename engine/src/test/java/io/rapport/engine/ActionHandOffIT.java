@@ -52,6 +52,7 @@ class ActionHandOffIT {
     values.put("outbox.poll-interval", pollInterval);
     values.put("actions.connector", connector);
     values.put("webhook.url", webhookUrl);
+    values.put("admin.key", ServerContract.ADMIN_KEY);
     return Server.start(Settings.of(values));
   }
 
@@ -63,7 +64,7 @@ class ActionHandOffIT {
     busy = start(database.url(), "PT60S", "webhook", webhook.url());
     // This one polls every 100 ms and would log, not POST, whatever it took.
     polling = start(database.url(), "PT0.1S", "log", webhook.url());
-    Api api = new Api(busy.port());
+    Api api = new Api(busy.port()).as(ServerContract.ADMIN_KEY);
     int customers = 300;
     StringJoiner batch = new StringJoiner(",", "[", "]");
     for (int i = 0; i < customers; i++) {
@@ -97,7 +98,7 @@ class ActionHandOffIT {
           + " status, attempts, next_attempt_at, created_at, sent_at) VALUES ('evt-kept-0/0', 'kept-0', 'send', 'email',"
           + " 'old', '{}', 'an old rule', 'evt-kept-0', 'sent', 1, now(), now(), now())");
     }
-    Api api = new Api(busy.port());
+    Api api = new Api(busy.port()).as(ServerContract.ADMIN_KEY);
     String batch = "[" + tp.purchase("evt-kept-0", "kept-0", 20) + "," + tp.purchase("evt-kept-1", "kept-1", 20) + "]";
     assertThat(api.postJson(batch).status()).isEqualTo(202);
 

@@ -9,7 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A small HTTP client for Rapport's API, as a user would call it. */
+/**
+ * A small HTTP client for Rapport's API, as a user would call it: every request carries the key it was made with
+ * ({@link #as}), none when that is null.
+ */
 final class Api {
   /** A response: status, body and the Content-Type header. */
   record Response(int status, String body, HttpResponse<String> raw) {
@@ -18,38 +21,59 @@ final class Api {
     }
   }
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String key;
 
+  /** A client that sends no key. */
   Api(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("http://127.0.0.1:" + port, null);
+  }
+
+  private Api(String base, String key) {
+    this.base = base;
+    this.key = key;
+  }
+
+  /** The same client, sending {@code key} (null: none). */
+  Api as(String key) {
+    return new Api(base, key);
   }
 
   Response post(String path, String contentType, String body) throws Exception {
-    return post(path, contentType, body, null);
+    return post(path, contentType, body, key);
   }
 
-  /** A POST with the admin key (null for none). */
-  Response post(String path, String contentType, String body, String adminKey) throws Exception {
-    return send(authorized(HttpRequest.newBuilder(URI.create(base + path)), adminKey).header("Content-Type", contentType)
+  /** A POST with this key (null for none). */
+  Response post(String path, String contentType, String body, String key) throws Exception {
+    return send(authorized(HttpRequest.newBuilder(URI.create(base + path)), key).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  Response put(String path, String contentType, String body, String adminKey) throws Exception {
-    return send(authorized(HttpRequest.newBuilder(URI.create(base + path)), adminKey).header("Content-Type", contentType)
+  Response put(String path, String contentType, String body, String key) throws Exception {
+    return send(authorized(HttpRequest.newBuilder(URI.create(base + path)), key).header("Content-Type", contentType)
         .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  private static HttpRequest.Builder authorized(HttpRequest.Builder b, String adminKey) {
-    return adminKey == null ? b : b.header("Authorization", "Bearer " + adminKey);
+  private static HttpRequest.Builder authorized(HttpRequest.Builder b, String key) {
+    return key == null ? b : b.header("Authorization", "Bearer " + key);
   }
 
   Response postJson(String body) throws Exception {
     return post("/v1/touchpoints", "application/json", body);
   }
 
+  /** Touchpoints sent with this key. */
+  Response ingest(String body, String key) throws Exception {
+    return post("/v1/touchpoints", "application/json", body, key);
+  }
+
   Response get(String path) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return get(path, key);
+  }
+
+  Response get(String path, String key) throws Exception {
+    return send(authorized(HttpRequest.newBuilder(URI.create(base + path)), key).GET());
   }
 
   Response customer(String id) throws Exception {
@@ -61,7 +85,7 @@ final class Api {
   }
 
   private Response send(HttpRequest.Builder request) throws Exception {
-    HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     return new Response(r.statusCode(), r.body(), r);
   }
 

@@ -21,8 +21,9 @@ class RulesDirIT {
     String vip = Api.resource("/vip.drl");
     Files.writeString(rules.resolve("vip.drl"), vip);
     try (Server server = Server.start(Settings.of(Map.of("http.port", "0", "data.dir", data.toString(),
-        "rules.dir", rules.toString(), "rules.watch-interval", "PT0.2S", "drop.dir", "off")))) {
-      Api api = new Api(server.port());
+        "rules.dir", rules.toString(), "rules.watch-interval", "PT0.2S", "drop.dir", "off",
+        "admin.key", ServerContract.ADMIN_KEY)))) {
+      Api api = new Api(server.port()).as(ServerContract.ADMIN_KEY);
       JsonObject first = api.get("/v1/rules").json();
       assertThat(first.getJsonArray("rules").getList()).contains("A big first order gets a thank-you call");
 

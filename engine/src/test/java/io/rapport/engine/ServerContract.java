@@ -34,10 +34,15 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ServerContract {
   static final String ADMIN_KEY = "test-admin-key";
+  /** A named admin key: what it changes is recorded under "alice". */
+  static final String ALICE_KEY = "alices-own-admin-key";
   Path dataDir;
   WebhookReceiver webhook;
   Server server;
+  /** With the admin key, which every endpoint takes. */
   Api api;
+  /** Without a key. */
+  Api anonymous;
   /** The touchpoints this class sends, timed from the server's clock. */
   Touchpoints tp;
   /** What Micrometer logged while the server started. */
@@ -73,6 +78,7 @@ abstract class ServerContract {
     // a loaded CI machine can make two counts of these small tables slow; the test waits 10 s
     values.put("metrics.count-spacing", "1");
     values.put("admin.key", ADMIN_KEY);
+    values.put("admin.keys", "alice:" + ALICE_KEY);
     Logger micrometer = (Logger) LoggerFactory.getLogger("io.micrometer");
     micrometerLog.start();
     micrometer.addAppender(micrometerLog);
@@ -81,7 +87,8 @@ abstract class ServerContract {
     } finally {
       micrometer.detachAppender(micrometerLog);
     }
-    api = new Api(server.port());
+    anonymous = new Api(server.port());
+    api = anonymous.as(ADMIN_KEY);
     tp = new Touchpoints(clock());
   }
 
@@ -105,6 +112,48 @@ abstract class ServerContract {
       webhook.close();
     }
     dropDatabase();
+  }
+
+  @Test
+  void everythingButTheMetricsAndProbesIsClosedWithoutAKey() throws Exception {
+    String purchase = tp.purchase("evt-closed", "c-closed", 5);
+    assertThat(anonymous.postJson(purchase).status()).isEqualTo(401);
+    assertThat(anonymous.customer("c-a").status()).isEqualTo(401);
+    assertThat(anonymous.journey("c-a").status()).isEqualTo(401);
+    for (String path : new String[] {"/v1/rules", "/v1/rules/versions", "/v1/rules/purchases.drl",
+        "/v1/touchpoints?outcome=rule_error"}) {
+      Api.Response r = anonymous.get(path);
+      assertThat(r.status()).as(path).isEqualTo(401);
+      assertThat(r.raw().headers().firstValue("WWW-Authenticate")).as(path).hasValue("Bearer");
+      assertThat(anonymous.get(path, "not-a-key").status()).as(path).isEqualTo(403);
+    }
+    assertThat(anonymous.post("/v1/simulations", "application/json", "{}").status()).isEqualTo(401);
+    assertThat(anonymous.post("/v1/touchpoints/redecide", "application/json", "{}").status()).isEqualTo(401);
+    assertThat(anonymous.ingest(purchase, "not-a-key").status()).isEqualTo(403);
+    assertThat(api.customer("c-closed").status()).as("nothing was stored").isEqualTo(404);
+    for (String open : new String[] {"/metrics", "/health/live", "/health/ready"}) {
+      assertThat(anonymous.get(open).status()).as(open).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void eachKeyOpensItsOwnSurfaceAndTheAdminKeyEveryOne() throws Exception {
+    // not configured here: generated into the data directory at first start
+    String ingestKey = java.nio.file.Files.readString(dataDir.resolve("ingest.key")).trim();
+    String readKey = java.nio.file.Files.readString(dataDir.resolve("read.key")).trim();
+    assertThat(ingestKey).hasSizeGreaterThanOrEqualTo(32).isNotEqualTo(readKey);
+
+    assertThat(anonymous.ingest(tp.purchase("evt-keys", "c-keys", 5), ingestKey).status()).isEqualTo(202);
+    assertThat(anonymous.ingest(tp.purchase("evt-keys2", "c-keys", 5), readKey).status()).isEqualTo(403);
+    assertThat(anonymous.customer("c-keys").status()).isEqualTo(401);
+    assertThat(anonymous.get("/v1/customers/c-keys", ingestKey).status()).isEqualTo(403);
+    assertThat(anonymous.get("/v1/customers/c-keys", readKey).status()).isEqualTo(200);
+    assertThat(anonymous.get("/v1/customers/c-keys/journey", readKey).status()).isEqualTo(200);
+    assertThat(anonymous.get("/v1/rules", readKey).status()).isEqualTo(200);
+    assertThat(anonymous.put("/v1/rules/vip.drl", "text/plain", Api.resource("/vip.drl"), readKey).status())
+        .isEqualTo(403);
+    assertThat(anonymous.get("/v1/touchpoints?outcome=rule_error", readKey).status()).isEqualTo(403);
+    assertThat(api.get("/v1/customers/c-keys").status()).isEqualTo(200);
   }
 
   @Test
@@ -360,7 +409,7 @@ abstract class ServerContract {
     int before = api.get("/v1/rules").json().getInteger("version");
     Api.Response hostile = api.put("/v1/rules/vip.drl", "text/plain", vip.replace("journey.send", "System.exit(1); journey.send"), ADMIN_KEY);
     assertThat(hostile.status()).isEqualTo(422);
-    assertThat(hostile.json().getJsonArray("details").getJsonObject(0).getString("message")).contains("'System' is not allowed");
+    assertThat(hostile.json().getJsonArray("details").getJsonObject(0).getString("message")).contains("System");
 
     Api.Response put = api.put("/v1/rules/vip.drl", "text/plain", vip, ADMIN_KEY);
     assertThat(put.status()).isEqualTo(200);
@@ -404,7 +453,7 @@ abstract class ServerContract {
         .put("files", new JsonObject().put("purchases.drl", purchases.replace("orders >= 2", "orders >= 3")))
         .put("from", tp.at(twoYearsBack)).put("until", tp.at(twoYearsBack.plusDays(31)));
 
-    assertThat(api.post("/v1/simulations", "application/json", request.encode()).status()).isEqualTo(401);
+    assertThat(anonymous.post("/v1/simulations", "application/json", request.encode()).status()).isEqualTo(401);
     Api.Response r = api.post("/v1/simulations", "application/json", request.encode(), ADMIN_KEY);
     assertThat(r.status()).isEqualTo(200);
     JsonObject c = r.json();
@@ -464,5 +513,96 @@ abstract class ServerContract {
     assertThat(c.getJsonObject("baseline").getJsonObject("actions").getLong("escalation")).isEqualTo(1);
     assertThat(api.journey("c-quotes").json().getJsonArray("actions").getJsonObject(0).getString("template"))
         .isEqualTo("escalation");
+  }
+
+  @Test
+  void aRuleThatFailsLeavesTheCustomerAsItWasAndItsTouchpointCanBeDecidedAgainOnceFixed() throws Exception {
+    // a marketer's rule with a bug: not every tier_changed touchpoint carries a tier
+    String buggy = """
+        package rapport.journey
+        import io.rapport.rules.Customer
+        import io.rapport.rules.Touchpoint
+        global io.rapport.rules.Journey journey
+        rule "The shop's tier becomes the stage"
+        when
+            $c : Customer()
+            $t : Touchpoint( type == "tier_changed" )
+        then
+            journey.moveTo($c, $t.text("tier"), "tier from the shop");
+        end
+        """;
+    assertThat(api.put("/v1/rules/tiers.drl", "text/plain", buggy, ADMIN_KEY).status()).isEqualTo(200);
+    try {
+      api.postJson(tp.purchase("evt-t1", "c-tier", 20));
+      JsonObject before = api.customer("c-tier").json();
+      assertThat(api.postJson(tp.of("evt-t2", "c-tier", "tier_changed", Duration.ofHours(1), null)).status())
+          .as("stored, as a rule error").isEqualTo(202);
+
+      assertThat(api.customer("c-tier").json()).as("all or nothing: not even its last activity moved")
+          .isEqualTo(before);
+      JsonObject listed = api.get("/v1/touchpoints?outcome=rule_error").json();
+      JsonObject failed = listed.getJsonArray("touchpoints").stream().map(JsonObject.class::cast)
+          .filter(t -> t.getString("id").equals("evt-t2")).findFirst().orElseThrow();
+      assertThat(failed.getString("outcome")).isEqualTo("rule_error");
+      assertThat(failed.getString("error")).isNotBlank();
+      assertThat(api.get("/v1/touchpoints?outcome=decided").status()).isEqualTo(400);
+      assertThat(api.get("/v1/touchpoints?outcome=rule_error&limit=0").status()).isEqualTo(400);
+
+      String fixed = buggy.replace("journey.moveTo($c, $t.text(\"tier\"), \"tier from the shop\");",
+          "journey.set($c, \"tier\", $t.text(\"tier\"));");
+      assertThat(api.put("/v1/rules/tiers.drl", "text/plain", fixed, ADMIN_KEY).status()).isEqualTo(200);
+      Api.Response again = api.post("/v1/touchpoints/redecide", "application/json",
+          new JsonObject().put("ids", new JsonArray().add("evt-t2")).encode(), ADMIN_KEY);
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.json()).isEqualTo(new JsonObject().put("redecided", 1).put("stillFailing", 0).put("skipped", 0));
+      assertThat(api.customer("c-tier").json().getJsonObject("aggregates").getString("lastActivityAt"))
+          .isEqualTo(tp.at(Duration.ofHours(1)));
+      assertThat(api.get("/v1/touchpoints?outcome=rule_error").json().getJsonArray("touchpoints").stream()
+          .map(t -> ((JsonObject) t).getString("id"))).doesNotContain("evt-t2");
+      Api.Response twice = api.post("/v1/touchpoints/redecide", "application/json",
+          new JsonObject().put("ids", new JsonArray().add("evt-t2")).encode(), ADMIN_KEY);
+      assertThat(twice.json().getInteger("redecided")).isZero();
+      assertThat(api.post("/v1/touchpoints/redecide", "application/json", "{\"ids\": 7}", ADMIN_KEY).status())
+          .isEqualTo(400);
+    } finally {
+      assertThat(delete("/v1/rules/tiers.drl").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aRuleVersionRecordsTheNameOfTheAdminKeyThatMadeIt() throws Exception {
+    String birthday = api.get("/v1/rules/birthday.drl").body();
+    Api.Response put = api.put("/v1/rules/birthday.drl", "text/plain", birthday + "\n// reviewed\n", ALICE_KEY);
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(put.json().getString("activatedBy")).isEqualTo("alice");
+    JsonArray versions = api.get("/v1/rules/versions").json().getJsonArray("versions");
+    assertThat(versions.getJsonObject(versions.size() - 1).getString("activatedBy")).isEqualTo("alice");
+    assertThat(api.put("/v1/rules/birthday.drl", "text/plain", birthday, ADMIN_KEY).json().getString("activatedBy"))
+        .isEqualTo("admin");
+  }
+
+  @Test
+  void aScenarioFileThatFailsIsRefusedLikeARuleFileAndChangesNothing() throws Exception {
+    int before = api.get("/v1/rules").json().getInteger("version");
+    String failing = """
+        - name: A first purchase makes a loyal customer (it does not)
+          touchpoints:
+            - { type: purchase, at: 2026-01-01T10:00:00Z, value: 10 }
+          expect:
+            stage: LOYAL
+        """;
+    Api.Response refused = api.put("/v1/rules/wrong.yaml", "text/plain", failing, ADMIN_KEY);
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.json().getJsonArray("scenarios")).isNotEmpty();
+    assertThat(api.get("/v1/rules").json().getInteger("version")).isEqualTo(before);
+    assertThat(api.get("/v1/rules").json().getJsonArray("files").getList()).doesNotContain("wrong.yaml");
+  }
+
+  private Api.Response delete(String path) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("Authorization", "Bearer " + ADMIN_KEY).DELETE().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new Api.Response(r.statusCode(), r.body(), r);
   }
 }

@@ -47,6 +47,7 @@ class TimersIT {
     values.put("timers.poll-interval", "PT0.2S");
     values.put("outbox.poll-interval", "PT0.2S");
     values.put("drop.dir", "off");
+    values.put("admin.key", ServerContract.ADMIN_KEY);
     return Server.start(Settings.of(values));
   }
 
@@ -63,7 +64,7 @@ class TimersIT {
   @Test
   void aTimerThatFellDueWhileTheServerWasDownFiresOnceAtStart(@TempDir Path dir) throws Exception {
     a = start("", dir);
-    Api api = new Api(a.port());
+    Api api = new Api(a.port()).as(ServerContract.ADMIN_KEY);
     // The cart reminder falls due two seconds from now, an hour after the abandoned cart.
     Instant abandoned = Instant.now().minus(Duration.ofMinutes(60)).plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
     assertThat(api.postJson(touchpoint("cart-1", "c-cart", "cart_abandoned", abandoned.toString(), null)).status()).isEqualTo(202);
@@ -72,7 +73,7 @@ class TimersIT {
     Thread.sleep(3_000); // the reminder falls due while no server runs
 
     a = start("", dir);
-    Api again = new Api(a.port());
+    Api again = new Api(a.port()).as(ServerContract.ADMIN_KEY);
     await().atMost(Duration.ofSeconds(15)).until(() -> templateCount(again, "c-cart", "cart-reminder") == 1);
     Thread.sleep(1_500); // several more polls: nothing fires twice
     assertThat(templateCount(again, "c-cart", "cart-reminder")).isEqualTo(1);
@@ -85,8 +86,8 @@ class TimersIT {
     database = TestDatabase.create();
     a = start(database.url(), Files.createDirectory(dirs.resolve("a")));
     b = start(database.url(), Files.createDirectory(dirs.resolve("b")));
-    Api apiA = new Api(a.port());
-    Api apiB = new Api(b.port());
+    Api apiA = new Api(a.port()).as(ServerContract.ADMIN_KEY);
+    Api apiB = new Api(b.port()).as(ServerContract.ADMIN_KEY);
     StringBuilder batch = new StringBuilder();
     Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
     int customers = 60;

@@ -6,16 +6,10 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads canonical touchpoints (one JSON object, an array, or NDJSON) and checks every field, or rejects the input
@@ -24,10 +18,10 @@ import java.util.regex.Pattern;
 public final class TouchpointReader {
   public static final String JSON = "application/json";
   public static final String NDJSON = "application/x-ndjson";
-  private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-  private static final int MAX_ID = 200;
-  private static final int MAX_WORD = 64;
+  /** The touchpoint type the engine's own timers have: no channel may send it. */
+  public static final String ENGINE_TYPE = TouchpointChecks.ENGINE_TYPE;
+  /** The id prefix of the engine's own touchpoints: no channel may use it, so none can take a timer's id first. */
+  public static final String ENGINE_IDS = TouchpointChecks.ENGINE_IDS;
 
   private TouchpointReader() {}
 
@@ -84,9 +78,9 @@ public final class TouchpointReader {
     for (int i = 0; i < items.size(); i++) {
       Object item = items.getValue(i);
       if (item instanceof JsonObject o) {
-        out.add(read(o, "index", i, problems));
+        out.add(TouchpointChecks.read(o, "index", i, problems));
       } else {
-        problems.add(problem("index", i, null, "each item must be a JSON object"));
+        problems.add(TouchpointChecks.problem("index", i, null, "each item must be a JSON object"));
       }
     }
     return checked(out, problems);
@@ -121,12 +115,12 @@ public final class TouchpointReader {
       try {
         Object value = decode(body, from, to);
         if (value instanceof JsonObject o) {
-          out.add(read(o, "line", n, problems));
+          out.add(TouchpointChecks.read(o, "line", n, problems));
         } else {
-          problems.add(problem("line", n, null, "each line must be a JSON object"));
+          problems.add(TouchpointChecks.problem("line", n, null, "each line must be a JSON object"));
         }
       } catch (DecodeException e) {
-        problems.add(problem("line", n, null, "not valid JSON: " + firstLine(e.getMessage())));
+        problems.add(TouchpointChecks.problem("line", n, null, "not valid JSON: " + firstLine(e.getMessage())));
       }
     }
     if (items == 0) {
@@ -163,15 +157,15 @@ public final class TouchpointReader {
     try {
       Object value = Json.decodeValue(text);
       if (value instanceof JsonObject o) {
-        CanonicalTouchpoint out = read(o, "line", lineNumber, problems);
+        CanonicalTouchpoint out = TouchpointChecks.read(o, "line", lineNumber, problems);
         if (out != null) {
           return out;
         }
       } else {
-        problems.add(problem("line", lineNumber, null, "each line must be a JSON object"));
+        problems.add(TouchpointChecks.problem("line", lineNumber, null, "each line must be a JSON object"));
       }
     } catch (DecodeException e) {
-      problems.add(problem("line", lineNumber, null, "not valid JSON: " + firstLine(e.getMessage())));
+      problems.add(TouchpointChecks.problem("line", lineNumber, null, "not valid JSON: " + firstLine(e.getMessage())));
     }
     throw new RejectedInput(400, "invalid touchpoint", problems);
   }
@@ -183,7 +177,7 @@ public final class TouchpointReader {
    */
   public static CanonicalTouchpoint one(JsonObject touchpoint) {
     JsonArray problems = new JsonArray();
-    CanonicalTouchpoint out = read(touchpoint, "index", 0, problems);
+    CanonicalTouchpoint out = TouchpointChecks.read(touchpoint, "index", 0, problems);
     if (out == null) {
       throw new RejectedInput(400, "invalid touchpoint", problems);
     }
@@ -201,123 +195,6 @@ public final class TouchpointReader {
       throw new RejectedInput(400, "invalid touchpoints", problems);
     }
     return out;
-  }
-
-  /** One touchpoint, checked field by field; fields outside the canonical ones are left behind. Null if invalid. */
-  static CanonicalTouchpoint read(JsonObject t, String where, int position, JsonArray problems) {
-    int before = problems.size();
-    String id = text(t, "id", MAX_ID, true, where, position, problems);
-    String customerId = text(t, "customerId", MAX_ID, true, where, position, problems);
-    String type = text(t, "type", MAX_WORD, true, where, position, problems);
-    if (type != null && !TYPE.matcher(type).matches()) {
-      problems.add(problem(where, position, "type", "must be a lowercase word such as purchase or email_open"));
-    }
-    Instant occurredAt = null;
-    Object at = t.getValue("occurredAt");
-    if (at == null) {
-      problems.add(problem(where, position, "occurredAt", "is required"));
-    } else if (!(at instanceof String s)) {
-      problems.add(problem(where, position, "occurredAt", "must be an ISO-8601 string"));
-    } else {
-      try {
-        occurredAt = OccurredAt.parse(s);
-      } catch (DateTimeParseException e) {
-        problems.add(problem(where, position, "occurredAt",
-            "must be an ISO-8601 time with an offset, such as 2026-11-24T10:15:00Z"));
-      }
-    }
-    String channel = text(t, "channel", MAX_WORD, false, where, position, problems);
-    BigDecimal value = null;
-    Object v = t.getValue("value");
-    if (v != null) {
-      if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-        value = new BigDecimal(n.toString());
-      } else {
-        problems.add(problem(where, position, "value", "must be a number"));
-      }
-    }
-    String currency = text(t, "currency", 3, false, where, position, problems);
-    if (currency != null && !CURRENCY.matcher(currency).matches()) {
-      problems.add(problem(where, position, "currency", "must be a 3-letter ISO 4217 code such as EUR"));
-    }
-    Map<String, Object> properties = Map.of();
-    Object p = t.getValue("properties");
-    if (p != null) {
-      if (p instanceof JsonObject o) {
-        properties = plainMap(o.getMap());
-      } else {
-        problems.add(problem(where, position, "properties", "must be a JSON object"));
-      }
-    }
-    if (problems.size() != before) {
-      return null;
-    }
-    return new CanonicalTouchpoint(id, customerId, type, occurredAt, channel, value, currency, properties);
-  }
-
-  /** Nested JSON as plain maps and lists, the types a rule expects to see. */
-  private static Map<String, Object> plainMap(Map<String, Object> map) {
-    if (map.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    map.forEach((k, v) -> out.put(k, plainValue(v)));
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object plainValue(Object v) {
-    if (v instanceof JsonObject o) {
-      return plainMap(o.getMap());
-    }
-    if (v instanceof Map<?, ?> m) {
-      return plainMap((Map<String, Object>) m);
-    }
-    if (v instanceof JsonArray a) {
-      return plainList(a.getList());
-    }
-    if (v instanceof List<?> l) {
-      return plainList(l);
-    }
-    return v;
-  }
-
-  private static List<Object> plainList(List<?> list) {
-    List<Object> out = new ArrayList<>(list.size());
-    list.forEach(v -> out.add(plainValue(v)));
-    return out;
-  }
-
-  private static String text(JsonObject t, String field, int max, boolean required, String where, int position,
-      JsonArray problems) {
-    Object v = t.getValue(field);
-    if (v == null) {
-      if (required) {
-        problems.add(problem(where, position, field, "is required"));
-      }
-      return null;
-    }
-    if (!(v instanceof String s)) {
-      problems.add(problem(where, position, field, "must be a string"));
-      return null;
-    }
-    if (s.isBlank()) {
-      problems.add(problem(where, position, field, "must not be empty"));
-      return null;
-    }
-    if (s.length() > max) {
-      problems.add(problem(where, position, field, "is longer than " + max + " characters"));
-      return null;
-    }
-    return s;
-  }
-
-  private static JsonObject problem(String where, int position, String field, String reason) {
-    JsonObject p = new JsonObject().put(where, position);
-    if (field != null) {
-      p.put("field", field);
-    }
-    return p.put("reason", reason);
   }
 
   private static String firstLine(String message) {

@@ -115,4 +115,56 @@ class TouchpointReaderTest {
     assertThatThrownBy(() -> TouchpointReader.parse("application/json", GOOD.replace("42.5", "\"42.5\""), 3))
         .isInstanceOf(RejectedInput.class);
   }
+
+  /** One touchpoint with {@code field} set to the raw JSON {@code value}. */
+  private static String with(String field, String value) {
+    JsonObject t = new JsonObject(GOOD);
+    t.remove(field);
+    String json = t.encode();
+    return json.substring(0, json.length() - 1) + ",\"" + field + "\":" + value + "}";
+  }
+
+  @Test
+  void whatTheStoreCannotHoldIsRefusedBeforeItIsAcceptedNamingTheField() {
+    String[][] poison = {
+        {"value", "1e16"}, {"value", "-2000000000000"}, {"value", "1e400"},
+        {"occurredAt", "\"+999999999-12-31T23:59:59Z\""}, {"occurredAt", "\"0000-01-01T00:00:00Z\""},
+        {"occurredAt", "\"-5000-01-01T00:00:00Z\""}, {"occurredAt", "\"+99999-01-01T00:00:00Z\""},
+        {"customerId", "\"c\\u0000d\""}, {"id", "\"e\\ud800\""}, {"customerId", "\"\\udc00x\""},
+        {"properties", "{\"text\":\"a\\u0000b\"}"}, {"properties", "{\"k\\u0000\":1}"},
+        {"properties", "{\"nested\":[{\"deep\":\"\\ud83d\"}]}"},
+        {"properties", "{\"n\":" + "[".repeat(40) + "1" + "]".repeat(40) + "}"},
+        {"customerId", "\"" + "c".repeat(201) + "\""},
+    };
+    for (String[] p : poison) {
+      RejectedInput e = rejected("application/json", with(p[0], p[1]));
+      assertThat(e.status()).as(p[1]).isEqualTo(400);
+      assertThat(e.details()).as(p[1]).singleElement()
+          .satisfies(d -> assertThat(((JsonObject) d).getString("field")).isEqualTo(p[0]));
+    }
+  }
+
+  @Test
+  void theEnginesOwnTypeAndIdsCannotBeSentByAnyChannel() {
+    RejectedInput timer = rejected("application/json", with("type", "\"timer\""));
+    assertThat(timer.details().getJsonObject(0).getString("reason")).contains("engine's own");
+    RejectedInput preempted = rejected("application/json", with("id", "\"rapport:timer:c1:review-request\""));
+    assertThat(preempted.details().getJsonObject(0).getString("field")).isEqualTo("id");
+  }
+
+  @Test
+  void anAmountIsKeptToFourDecimalPlacesAsTheStoreKeepsIt() {
+    assertThat(TouchpointReader.parse("application/json", with("value", "59.970000000000006"), 3).get(0).value())
+        .isEqualTo(new BigDecimal("59.97"));
+    assertThat(TouchpointReader.parse("application/json", with("value", "30"), 3).get(0).value())
+        .isEqualTo(new BigDecimal("30"));
+    assertThat(TouchpointReader.parse("application/json", with("value", "1000000000000"), 3).get(0).value())
+        .isEqualTo(new BigDecimal("1000000000000"));
+  }
+
+  @Test
+  void aCharacterOutsideTheBasicPlaneIsText() {
+    assertThat(TouchpointReader.parse("application/json", with("customerId", "\"c-\\ud83d\\ude00\""), 3).get(0)
+        .customerId()).isEqualTo("c-\uD83D\uDE00");
+  }
 }

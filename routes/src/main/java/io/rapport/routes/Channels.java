@@ -1,6 +1,7 @@
 package io.rapport.routes;
 
 import io.rapport.messages.ValidTouchpoints;
+import io.rapport.routes.ingest.IngestKey;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -44,12 +46,14 @@ public final class Channels implements AutoCloseable {
    * Starts Camel with the default routes and {@code extraRouteFiles}.
    *
    * @param settings the value of every {{rapport.*}} placeholder the routes use
+   * @param serverBeans what the server itself provides the routes, by name ({@link IngestKey#BEAN})
    */
-  public static Channels start(Vertx vertx, Router router, Properties settings, List<Path> extraRouteFiles)
-      throws Exception {
+  public static Channels start(Vertx vertx, Router router, Properties settings, List<Path> extraRouteFiles,
+      Map<String, Object> serverBeans) throws Exception {
     DefaultCamelContext camel = new DefaultCamelContext();
     camel.getPropertiesComponent().setInitialProperties(settings);
     camel.getRegistry().bind("vertx", Vertx.class, vertx);
+    serverBeans.forEach(camel.getRegistry()::bind);
     ValidTouchpoints.register(vertx.eventBus());
     long maxBody = Long.parseLong(required(settings, MAX_BODY_BYTES));
     // platform-http finds its router by a name derived from the port it would listen on; Rapport

@@ -7,6 +7,7 @@ import io.rapport.messages.ActionMessage;
 import io.rapport.messages.Addresses;
 import io.rapport.messages.CanonicalTouchpoint;
 import io.rapport.messages.ValidTouchpoints;
+import io.rapport.routes.ingest.IngestKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +71,7 @@ class ChannelsTest {
     Properties p = settings();
     p.setProperty("rapport.drop.dir", drop.toString());
     p.setProperty("rapport.webhook.url", "http://127.0.0.1:" + receiver.actualPort() + "/hook?token=s3cret");
-    channels = Channels.start(vertx, router, p, List.of());
+    channels = Channels.start(vertx, router, p, List.of(), Map.of(IngestKey.BEAN, new IngestKey(List.of(), true)));
     server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -79,7 +81,6 @@ class ChannelsTest {
     p.setProperty("rapport.drop.dir", "");
     p.setProperty("rapport.drop.chunk-size", "2");
     p.setProperty("rapport.drop.poll-ms", "100");
-    p.setProperty("rapport.ingest.key", "");
     p.setProperty("rapport.ingest.max-body-bytes", "4096");
     p.setProperty("rapport.ingest.max-batch-items", "5");
     p.setProperty("rapport.webhook.url", "");
@@ -148,9 +149,8 @@ class ChannelsTest {
     Vertx other = Vertx.vertx();
     try {
       Router router = Router.router(other);
-      Properties p = settings();
-      p.setProperty("rapport.ingest.key", "sekret");
-      Channels keyed = Channels.start(other, router, p, List.of());
+      Channels keyed = Channels.start(other, router, settings(), List.of(),
+          Map.of(IngestKey.BEAN, new IngestKey(List.of("sekret", "the-admin-key"), false)));
       HttpServer s = other.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + s.actualPort() + "/v1/touchpoints");
@@ -162,6 +162,8 @@ class ChannelsTest {
       other.eventBus().<Object>consumer(Addresses.TOUCHPOINTS, m -> m.reply(new JsonObject().put("accepted", 1).put("duplicates", 0)));
       assertThat(http.send(req.copy().header("Authorization", "Bearer sekret").build(), HttpResponse.BodyHandlers.ofString())
           .statusCode()).isEqualTo(202);
+      assertThat(http.send(req.copy().header("Authorization", "Bearer the-admin-key").build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).as("an admin key is accepted everywhere").isEqualTo(202);
       keyed.close();
     } finally {
       other.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.rapport.rules;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,8 @@ public final class Customer {
   private Integer lastNps;
   private int complaints;
   private final Map<String, Object> attributes;
+  /** What rules and callers see: a read-only view, so a change goes through journey.set. */
+  private final Map<String, Object> attributesView;
   private long version;
 
   public Customer(String id) {
@@ -55,6 +58,7 @@ public final class Customer {
     this.lastNps = lastNps;
     this.complaints = complaints;
     this.attributes = new HashMap<>(attributes == null ? Map.of() : attributes);
+    this.attributesView = Collections.unmodifiableMap(this.attributes);
     this.version = version;
   }
 
@@ -77,9 +81,10 @@ public final class Customer {
   /**
    * Updates the standard aggregates with one touchpoint, before the rules see it: orders and
    * revenue for purchases (refunds take revenue back), last activity, last NPS score,
-   * complaints.
+   * complaints. Only {@link RuleBook#decide} calls it: a rule changes a customer through the
+   * journey only.
    */
-  public void absorb(Touchpoint t) {
+  void absorb(Touchpoint t) {
     if (Touchpoint.TIMER.equals(t.type())) {
       return; // a timer is the passing of time, not something the customer did
     }
@@ -205,9 +210,9 @@ public final class Customer {
     return complaints;
   }
 
-  /** Free-form attributes set by rules or integrations (email, consent, ...). */
+  /** Free-form attributes set by rules or integrations (email, consent, ...); read-only. */
   public Map<String, Object> getAttributes() {
-    return attributes;
+    return attributesView;
   }
 
   public Object attribute(String name) {

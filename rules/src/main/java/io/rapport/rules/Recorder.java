@@ -23,7 +23,10 @@ import org.kie.api.runtime.rule.FactHandle;
 final class Recorder extends DefaultAgendaEventListener implements Journey {
   /** The attribute the consent guardrail reads: false means no email may be sent. */
   static final String EMAIL_CONSENT = "emailConsent";
-  private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+  /** Longest text a rule may keep in an attribute or an action's parameter. */
+  static final int MAX_TEXT = 4096;
+  /** A stage, timer, attribute or parameter name: one word, letters, digits, '_', '-' and '.'. */
+  private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[\\p{L}\\p{N}_.-]{1,64}");
 
   private final Touchpoint touchpoint;
   private final KieSession session;
@@ -31,12 +34,14 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   private final List<ActionRequest> actions = new ArrayList<>();
   private final List<TimerRequest> timers = new ArrayList<>();
   private final List<String> fired = new ArrayList<>();
+  private final DiscountCodes codes;
   private String currentRule;
 
-  Recorder(Touchpoint touchpoint, KieSession session, String actor) {
+  Recorder(Touchpoint touchpoint, KieSession session, String actor, DiscountCodes codes) {
     this.touchpoint = touchpoint;
     this.session = session;
     this.currentRule = actor;
+    this.codes = codes;
   }
 
   @Override
@@ -45,11 +50,18 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
     fired.add(currentRule);
   }
 
+  /** The rule firing now, or the engine before any fired. */
+  String currentRule() {
+    return currentRule;
+  }
+
   @Override
   public void moveTo(Customer customer, String stage, String reason) {
     if (stage == null || stage.isBlank()) {
       throw new IllegalArgumentException("rule '" + currentRule + "' moved to an empty stage");
     }
+    word("stage", stage);
+    text("reason", reason);
     if (stage.equals(customer.getStage())) {
       return;
     }
@@ -70,7 +82,7 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
       suppressed = "no email consent";
     }
     actions.add(
-        new ActionRequest(customer.getId(), channel, template, new LinkedHashMap<>(params), currentRule,
+        new ActionRequest(customer.getId(), channel, template, plainValues("parameter", params), currentRule,
             touchpoint.id(), actions.size(), suppressed));
   }
 
@@ -79,8 +91,9 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
     if (delay == null || delay.isNegative() || name == null || name.isBlank()) {
       throw new IllegalArgumentException("rule '" + currentRule + "' scheduled a timer without a name or with a negative delay");
     }
+    word("timer name", name);
     timers.add(new TimerRequest(customer.getId(), name, touchpoint.occurredAt().plus(delay),
-        new LinkedHashMap<>(payload), currentRule, touchpoint.id()));
+        plainValues("timer payload", payload), currentRule, touchpoint.id()));
   }
 
   @Override
@@ -94,6 +107,7 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
 
   @Override
   public void cancel(Customer customer, String name) {
+    word("timer name", name);
     timers.add(new TimerRequest(customer.getId(), name, null, Map.of(), currentRule, touchpoint.id()));
   }
 
@@ -102,23 +116,82 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
     if (attribute == null || attribute.isBlank()) {
       throw new IllegalArgumentException("rule '" + currentRule + "' set an attribute without a name");
     }
-    if (customer.setAttribute(attribute, value)) {
+    word("attribute name", attribute);
+    if (customer.setAttribute(attribute, plainValue("attribute " + attribute, value))) {
       changed(customer, "attributes");
     }
   }
 
   @Override
   public String discountCode(Customer customer, int percent) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest((customer.getId() + "|" + percent).getBytes(StandardCharsets.UTF_8));
-      StringBuilder code = new StringBuilder(String.format(Locale.ROOT, "R%02d-", percent));
-      for (int i = 0; i < 8; i++) {
-        code.append(CODE_ALPHABET[(hash[i] & 0xff) % CODE_ALPHABET.length]);
+    return codes.code(customer.getId(), percent);
+  }
+
+  /** Checks each value as it is given: the rule that gave it is the one that fails. */
+  @Override
+  public Map<String, Object> with(Object... keysAndValues) {
+    if (keysAndValues == null || keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("rule '" + currentRule + "': with() takes key, value pairs");
+    }
+    Map<String, Object> params = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (!(keysAndValues[i] instanceof String key)) {
+        throw new IllegalArgumentException("rule '" + currentRule + "': with() takes text keys, not " + keysAndValues[i]);
       }
-      return code.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      word("parameter name", key);
+      params.put(key, plainValue("parameter " + key, keysAndValues[i + 1]));
+    }
+    return params;
+  }
+
+  private Map<String, Object> plainValues(String what, Map<String, ?> values) {
+    Map<String, Object> plain = new LinkedHashMap<>();
+    if (values != null) {
+      values.forEach((k, v) -> plain.put(k, plainValue(what + " " + k, v)));
+    }
+    return plain;
+  }
+
+  /**
+   * A value a rule may keep: null, text of at most {@link #MAX_TEXT} characters, true/false, a
+   * finite number, or a time (kept as ISO-8601 text). Anything else could not be stored, and
+   * every later decision of the customer would fail on it.
+   */
+  private Object plainValue(String what, Object value) {
+    if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
+        || value instanceof Short || value instanceof Byte || value instanceof java.math.BigInteger
+        || value instanceof java.math.BigDecimal) {
+      return value;
+    }
+    if (value instanceof Double || value instanceof Float) {
+      if (!Double.isFinite(((Number) value).doubleValue())) {
+        throw new IllegalArgumentException("rule '" + currentRule + "' gave " + what + " the number " + value + ": numbers must be finite");
+      }
+      return value;
+    }
+    if (value instanceof Instant i) {
+      return i.toString();
+    }
+    if (value instanceof String s) {
+      text(what, s);
+      return s;
+    }
+    throw new IllegalArgumentException("rule '" + currentRule + "' gave " + what + " a " + value.getClass().getSimpleName()
+        + ": only text (at most " + MAX_TEXT + " characters), numbers, true/false, times and null can be kept");
+  }
+
+  private void text(String what, String s) {
+    if (s != null && s.length() > MAX_TEXT) {
+      throw new IllegalArgumentException("rule '" + currentRule + "' gave " + what + " a text of " + s.length()
+          + " characters: at most " + MAX_TEXT);
+    }
+  }
+
+  private void word(String what, String name) {
+    if (name == null || !WORD.matcher(name).matches()) {
+      String shown = name == null ? "null" : name.length() > 80 ? name.substring(0, 80) + "..." : name;
+      throw new IllegalArgumentException("rule '" + currentRule + "' used the " + what + " '" + shown
+          + "': a name is one word of at most 64 letters, digits, '_', '-' or '.'");
     }
   }
 
@@ -138,6 +211,9 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
    * fired again (and does not send its email twice) because the stage moved.
    */
   private void changed(Customer customer, String... properties) {
+    if (session == null) {
+      return; // a journey outside a session (a test) has no other rules to tell
+    }
     FactHandle handle = session.getFactHandle(customer);
     if (handle != null) {
       session.update(handle, customer, properties);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -42,9 +43,6 @@ public final class RuleBook {
   /** Longest a compilation may take before the rule files are refused. */
   static final Duration MAX_COMPILE_TIME = Duration.ofSeconds(60);
 
-  /** More firings than this for one touchpoint means rules that never settle. */
-  static final int MAX_FIRINGS = 10_000;
-
   /**
    * Evaluations before a thread's session is replaced by a fresh one. Drools 10.2 keeps a match
    * behind in a reused session now and then (about one per eight touchpoints with the default
@@ -57,14 +55,18 @@ public final class RuleBook {
   private final List<String> ruleNames;
   private final boolean usesJourney;
   private final List<RuleProblem> warnings;
+  private final RuleLimits limits;
+  private final DiscountCodes codes;
   private final ThreadLocal<ReusableSession> sessions = ThreadLocal.withInitial(ReusableSession::new);
   private final AtomicInteger sessionsOpened = new AtomicInteger();
 
-  private RuleBook(
-      KieBase kieBase, SortedMap<String, String> files, List<RuleProblem> warnings) {
+  private RuleBook(KieBase kieBase, SortedMap<String, String> files, List<RuleProblem> warnings, RuleLimits limits,
+      DiscountCodes codes) {
     this.kieBase = kieBase;
     this.files = files;
     this.warnings = List.copyOf(warnings);
+    this.limits = limits;
+    this.codes = codes;
     List<String> names = new ArrayList<>();
     boolean journey = false;
     for (KiePackage p : kieBase.getKiePackages()) {
@@ -85,17 +87,27 @@ public final class RuleBook {
 
   /**
    * Compiles DRL files, given as path (for example {@code rapport/journey/lifecycle.drl}) to
-   * text.
+   * text, with the default {@link RuleLimits}.
    *
    * @throws InvalidRulesException with file, line and column of every error
    */
   public static RuleBook compile(Map<String, String> drlFiles) {
+    return compile(drlFiles, RuleLimits.DEFAULTS);
+  }
+
+  /**
+   * Compiles DRL files that decide within {@code limits}: a decision past them fails.
+   *
+   * @throws InvalidRulesException with file, line and column of every error
+   */
+  public static RuleBook compile(Map<String, String> drlFiles, RuleLimits limits) {
+    Objects.requireNonNull(limits, "limits");
     List<RuleProblem> refused = RuleSandbox.check(drlFiles);
     if (!refused.isEmpty()) {
       throw new InvalidRulesException(refused);
     }
     // A pathological file must not hold a reload (or start-up) hostage.
-    FutureTask<RuleBook> task = new FutureTask<>(() -> build(drlFiles));
+    FutureTask<RuleBook> task = new FutureTask<>(() -> build(drlFiles, limits));
     Thread compiler = new Thread(task, "rapport-rule-compiler");
     compiler.setDaemon(true);
     compiler.start();
@@ -116,7 +128,24 @@ public final class RuleBook {
     }
   }
 
-  private static RuleBook build(Map<String, String> drlFiles) {
+  /** The same rules deciding within other limits; sessions are not shared with this one. */
+  public RuleBook withLimits(RuleLimits newLimits) {
+    return new RuleBook(kieBase, files, warnings, Objects.requireNonNull(newLimits, "limits"), codes);
+  }
+
+  /**
+   * The same rules making their discount codes with {@code newCodes} (the server's secret); a rule book compiled
+   * without makes them with a secret nobody keeps.
+   */
+  public RuleBook withCodes(DiscountCodes newCodes) {
+    return new RuleBook(kieBase, files, warnings, limits, Objects.requireNonNull(newCodes, "codes"));
+  }
+
+  public RuleLimits limits() {
+    return limits;
+  }
+
+  private static RuleBook build(Map<String, String> drlFiles, RuleLimits limits) {
     KieServices ks = KieServices.Factory.get();
     KieFileSystem kfs = ks.newKieFileSystem();
     // A release id per compilation: KieServices keeps modules in a process-wide repository.
@@ -137,13 +166,19 @@ public final class RuleBook {
     }
     try {
       KieContainer container = ks.newKieContainer(releaseId);
-      return new RuleBook(container.getKieBase(), sorted, warnings);
+      KieBase kieBase = container.getKieBase();
+      // The second wall: what the compiler made of the consequences, before any of it runs.
+      List<RuleProblem> compiled = CompiledRules.check(kieBase, sorted);
+      if (!compiled.isEmpty()) {
+        throw new InvalidRulesException(compiled);
+      }
+      return new RuleBook(kieBase, sorted, warnings, limits, DiscountCodes.unpredictable());
     } finally {
       ks.getRepository().removeKieModule(releaseId);
     }
   }
 
-  private static String fileOf(String path) {
+  static String fileOf(String path) {
     if (path == null) {
       return "";
     }
@@ -163,28 +198,62 @@ public final class RuleBook {
   Decision evaluate(Customer customer, Touchpoint touchpoint) {
     ReusableSession reusable = sessions.get();
     KieSession session = reusable.session;
-    Recorder recorder = new Recorder(touchpoint, session, ENGINE);
+    Recorder recorder = new Recorder(touchpoint, session, ENGINE, codes);
     reusable.target = recorder;
     boolean clean = false;
     try {
       FactHandle c = session.insert(customer);
       FactHandle t = session.insert(touchpoint);
-      int fired = session.fireAllRules(MAX_FIRINGS);
+      reusable.budget.start();
+      int fired = session.fireAllRules(limits.maxFirings());
+      String exceededBy = reusable.budget.exceededBy();
+      if (exceededBy != null) {
+        return Decision.failed("rule \"" + exceededBy + "\" exceeded the decision budget of "
+            + limits.decisionBudget().toMillis() + " ms: rules that keep firing each other never settle");
+      }
+      if (fired >= limits.maxFirings()) {
+        return Decision.failed("rule \"" + recorder.currentRule() + "\" exceeded the budget of " + limits.maxFirings()
+            + " firings: rules that keep firing each other never settle");
+      }
       session.delete(t);
       session.delete(c);
-      clean = fired < MAX_FIRINGS;
-      return clean ? recorder.decision() : Decision.failed("rules did not settle after " + MAX_FIRINGS + " firings");
-    } catch (RuntimeException e) {
-      return Decision.failed(rootMessage(e));
+      clean = true;
+      return recorder.decision();
+    } catch (Throwable e) {
+      if (fatal(e)) {
+        throw (Error) e;
+      }
+      return Decision.failed(failure(recorder.currentRule(), e));
     } finally {
       reusable.target = null;
-      // A session left mid-way is not reused, nor one that has served its share: the next
-      // evaluation on this thread gets a fresh one.
+      // A session left mid-way (failed, halted, over a budget) is not reused, nor one that has
+      // served its share: the next evaluation on this thread gets a fresh one.
       if (!clean || ++reusable.evaluations >= EVALUATIONS_PER_SESSION) {
-        session.dispose();
         sessions.remove();
+        try {
+          session.dispose();
+        } catch (RuntimeException | OutOfMemoryError e) {
+          // a session that cannot even be disposed is left to the garbage collector
+        }
       }
     }
+  }
+
+  /**
+   * Errors that leave the JVM itself unsound. An OutOfMemoryError from one huge allocation in a
+   * rule is not one: the allocation never happened, and the decision fails like any other.
+   */
+  private static boolean fatal(Throwable e) {
+    return (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError))
+        || e.getClass().getName().equals("java.lang.ThreadDeath");
+  }
+
+  private static String failure(String rule, Throwable e) {
+    String root = rootMessage(e);
+    if (ENGINE.equals(rule) || root.contains(rule)) {
+      return root;
+    }
+    return "rule \"" + rule + "\" failed: " + root;
   }
 
   /** Sessions this rule book has opened so far, on all threads. */
@@ -199,6 +268,7 @@ public final class RuleBook {
    */
   private final class ReusableSession extends DefaultAgendaEventListener implements Journey {
     final KieSession session = kieBase.newKieSession();
+    final DecisionBudget budget = new DecisionBudget(session, limits.decisionBudget());
     Recorder target;
     int evaluations;
 
@@ -208,6 +278,7 @@ public final class RuleBook {
         session.setGlobal(JOURNEY_GLOBAL, this);
       }
       session.addEventListener(this);
+      session.addEventListener(budget);
     }
 
     @Override
@@ -248,6 +319,11 @@ public final class RuleBook {
     @Override
     public String discountCode(Customer customer, int percent) {
       return target.discountCode(customer, percent);
+    }
+
+    @Override
+    public Map<String, Object> with(Object... keysAndValues) {
+      return target.with(keysAndValues);
     }
 
     @Override

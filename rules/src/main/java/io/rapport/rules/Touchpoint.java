@@ -2,7 +2,11 @@ package io.rapport.rules;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,17 +29,40 @@ public record Touchpoint(
 
   /** The type of the touchpoint a fired timer becomes; its name is in properties["name"]. */
   public static final String TIMER = "timer";
+  /** The id prefix of the engine's own touchpoints, which the channels refuse. */
+  public static final String ENGINE_IDS = "rapport:";
 
   public Touchpoint {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(customerId, "customerId");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(occurredAt, "occurredAt");
-    // Not Map.copyOf: JSON properties may hold nulls.
-    properties =
-        properties == null || properties.isEmpty()
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    properties = properties == null || properties.isEmpty() ? Map.of() : Touchpoint.<String>frozenMap(properties);
+  }
+
+  /**
+   * A read-only copy all the way down: rules see properties, they never change them. Not
+   * Map.copyOf/List.copyOf: JSON properties may hold nulls.
+   */
+  private static <K> Map<K, Object> frozenMap(Map<K, ?> map) {
+    Map<K, Object> copy = new LinkedHashMap<>();
+    map.forEach((k, v) -> copy.put(k, frozen(v)));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static Object frozen(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      return frozenMap(m);
+    }
+    if (value instanceof Collection<?> c) {
+      List<Object> copy = new ArrayList<>(c.size());
+      c.forEach(v -> copy.add(frozen(v)));
+      return Collections.unmodifiableList(copy);
+    }
+    if (value instanceof Object[] array) {
+      return frozen(Arrays.asList(array));
+    }
+    return value;
   }
 
   /**
@@ -45,8 +72,22 @@ public record Touchpoint(
   public static Touchpoint timer(String customerId, String name, Instant dueAt, Map<String, Object> payload) {
     Map<String, Object> properties = new LinkedHashMap<>(payload == null ? Map.of() : payload);
     properties.put("name", name);
-    return new Touchpoint(
-        "timer:" + customerId + ":" + name + ":" + dueAt, customerId, TIMER, dueAt, "timer", null, null, properties);
+    return new Touchpoint(timerId(customerId, name, dueAt), customerId, TIMER, dueAt, "timer", null, null, properties);
+  }
+
+  /**
+   * A fired timer's id: in the engine's own namespace ({@value #ENGINE_IDS}, which no channel may use, so nobody can
+   * take a timer's id first), and of bounded length whatever the customer's id (which it holds as a digest).
+   */
+  static String timerId(String customerId, String name, Instant dueAt) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(customerId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String customer = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+      return ENGINE_IDS + "timer:" + name + ":" + dueAt + ":" + customer;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   // JavaBean accessors: classic DRL constraints such as `type == "purchase"` resolve getters.

@@ -3,85 +3,134 @@ package io.rapport.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Hostile rule files are refused before they are compiled, with a message saying why. */
+/**
+ * The hostile corpus: every file under test resources {@code hostile/} says on its first line
+ * what it tries and what must happen to it. Most are refused before they compile, at the line of
+ * the offending construct and naming it; the few that only running can bound fail their decision
+ * within the budget, and the thread goes on deciding.
+ */
 class RuleSandboxTest {
-  private static final String HEAD = """
-      package rapport.journey
-      import io.rapport.rules.Customer
-      import io.rapport.rules.Touchpoint
-      global io.rapport.rules.Journey journey
-      """;
+  private static final Pattern REFUSED = Pattern.compile("Expect: refused at line (\\d+): (.+)$");
+  private static final Pattern BOUNDED = Pattern.compile("Expect: bounded at run time$");
+  /** The budget is 200 ms between firings; this leaves room for a cold session on a busy machine. */
+  private static final Duration BOUND = Duration.ofSeconds(3);
+  private static final RuleBook DEFAULTS = RuleBook.defaults();
 
-  private static String rule(String then) {
-    return HEAD + "rule \"hostile\"\nwhen\n    $c : Customer()\nthen\n    " + then + "\nend\n";
+  static Stream<Arguments> hostileFiles() throws IOException, URISyntaxException {
+    Path dir = Path.of(RuleSandboxTest.class.getResource("/hostile").toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> drl = files.filter(p -> p.toString().endsWith(".drl")).sorted().toList();
+      List<Arguments> args = new java.util.ArrayList<>();
+      for (Path p : drl) {
+        args.add(Arguments.of(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8)));
+      }
+      return args.stream();
+    }
+  }
+
+  @Test
+  void theCorpusCoversEveryTrickOfTheIssueAndMore() throws Exception {
+    assertThat(hostileFiles().count()).isGreaterThanOrEqualTo(30);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
-      System.exit                  | System.exit(0);                                                   | 'System'
-      Runtime exec                 | Runtime.getRuntime().exec("rm -rf /");                             | 'Runtime'
-      reflection                   | $c.getClass().getDeclaredField("id").setAccessible(true);          | 'getClass'
-      class loading                | Class.forName("x");                                                | 'Class'
-      fully qualified file access  | java.nio.file.Files.delete(null);                                  | names a class outside the fact model
-      threads                      | new Thread(() -> {}).start();                                      | 'new'
-      the Drools session           | drools.getKieRuntime().halt();                                     | 'drools'
-      the rule context             | kcontext.getKieRuntime();                                          | 'kcontext'
-      network                      | java.net.Socket s = null;                                          | names a class outside the fact model
-      unicode escapes              | \\u0053ystem.exit(0);                                              | unicode escapes
-      """)
-  void aConsequenceThatReachesOutIsRefused(String what, String then, String message) {
-    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/hostile.drl", rule(then))))
-        .isInstanceOfSatisfying(InvalidRulesException.class, e -> assertThat(e.problems())
-            .anySatisfy(p -> {
-              assertThat(p.file()).isEqualTo("rapport/journey/hostile.drl");
-              assertThat(p.line()).isEqualTo(9);
-              assertThat(p.message()).contains(message);
-            }));
+  @MethodSource("hostileFiles")
+  void aHostileRuleFileIsRefusedWhereItGoesWrongOrBoundedAtRunTime(String name, String drl) {
+    String file = "rapport/journey/" + name;
+    String expectation = drl.lines().findFirst().orElse("");
+    Matcher refused = REFUSED.matcher(expectation);
+    if (refused.find()) {
+      int line = Integer.parseInt(refused.group(1));
+      String naming = refused.group(2).strip();
+      assertThatThrownBy(() -> RuleBook.compile(Map.of(file, drl)))
+          .isInstanceOfSatisfying(InvalidRulesException.class, e -> {
+            RuleProblem first = e.problems().get(0);
+            assertThat(first.file()).isEqualTo(file);
+            assertThat(first.line()).as(first.toString()).isEqualTo(line);
+            assertThat(first.column()).as(first.toString()).isPositive();
+            assertThat(first.message()).as(first.toString()).contains(naming);
+          });
+    } else {
+      assertThat(BOUNDED.matcher(expectation).find()).as("%s says what it expects on its first line", name).isTrue();
+      decidingFailsWithinTheBudgetAndTheThreadGoesOn(RuleBook.compile(Map.of(file, drl)));
+    }
+  }
+
+  private static void decidingFailsWithinTheBudgetAndTheThreadGoesOn(RuleBook hostile) {
+    for (int i = 1; i <= 2; i++) {
+      long start = System.nanoTime();
+      Decision d = hostile.decide(new Customer("c-" + i), touchpoint("t-" + i, "purchase"));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(d.failedToDecide()).as("decision %d: %s", i, d).isTrue();
+      assertThat(d.error()).contains("rule");
+      assertThat(took).as("decision %d took", i).isLessThan(BOUND);
+    }
+    assertThat(hostile.sessionsOpened()).as("a session left mid-way is not reused").isEqualTo(2);
+    Customer c = new Customer("c-ok");
+    Decision fine = DEFAULTS.decide(c, touchpoint("t-ok", "purchase"));
+    assertThat(fine.failedToDecide()).isFalse();
+    assertThat(c.getStage()).isEqualTo("NEW_CUSTOMER");
+  }
+
+  /** A touchpoint that gives the hostile rules what they look for: nested and long properties. */
+  static Touchpoint touchpoint(String id, String type) {
+    return new Touchpoint(id, "c", type, Instant.parse("2026-03-01T10:00:00Z"), "web", new BigDecimal("10"), "EUR",
+        Map.of("nested", Map.of("a", List.of(1, 2)), "big", "x".repeat(5000), "q", "aaaa"));
   }
 
   @Test
-  void importsOtherThanTheFactModelAreRefused() {
-    String drl = HEAD.replace("import io.rapport.rules.Touchpoint", "import java.io.File") + "rule \"x\" when Customer() then end\n";
-    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/x.drl", drl)))
-        .hasMessageContaining("import of java.io.File is not allowed");
-    String fn = HEAD + "import function java.lang.System.exit\nrule \"x\" when Customer() then end\n";
-    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/x.drl", fn)))
-        .hasMessageContaining("'import function' is not allowed");
-  }
-
-  @Test
-  void functionsDeclarationsOtherGlobalsAndDialectsAreRefused() {
-    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/f.drl",
-        HEAD + "function void boom() { }\nrule \"x\" when Customer() then end\n")))
-        .hasMessageContaining("'function' is not allowed");
-    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/d.drl",
-        HEAD + "declare Evil\n  x : String\nend\nrule \"x\" when Customer() then end\n")))
-        .hasMessageContaining("'declare' is not allowed");
-    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/g.drl",
-        HEAD + "global java.util.List sink\nrule \"x\" when Customer() then end\n")))
-        .hasMessageContaining("only 'global io.rapport.rules.Journey journey' is allowed");
-    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/m.drl",
-        HEAD + "rule \"x\" dialect \"mvel\" when Customer() then end\n")))
-        .hasMessageContaining("'dialect' is not allowed");
+  void theDefaultRulesPassTheSandboxUnchanged() {
+    assertThat(RuleSandbox.check(RuleFiles.defaults())).isEmpty();
   }
 
   @Test
   void hugeFilesAreRefusedBeforeCompiling() {
-    String huge = HEAD + "// " + "x".repeat(RuleSandbox.MAX_FILE_CHARS) + "\n";
+    String huge = "package rapport.journey\n// " + "x".repeat(RuleSandbox.MAX_FILE_CHARS) + "\n";
     assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/huge.drl", huge)))
         .hasMessageContaining("file too large");
   }
 
   @Test
-  void wordsInCommentsAndRuleNamesAreNotMistakenForCode() {
-    String drl = HEAD + "// System of record: new customers\nrule \"Runtime of a new Thread\"\nwhen\n    $c : Customer()\n"
-        + "then\n    journey.send($c, \"email\", \"System.exit\");\nend\n";
+  void wordsInCommentsStringsAndRuleNamesAreNotMistakenForCode() {
+    String drl = """
+        package rapport.journey
+        import io.rapport.rules.Customer
+        global io.rapport.rules.Journey journey
+        // System of record: new customers
+        rule "Runtime of a new Thread"
+        when
+            $c : Customer()
+        then
+            journey.send($c, "email", "System.exit(0); new Thread() while(true)");
+        end
+        """;
     RuleBook book = RuleBook.compile(Map.of("rapport/journey/ok.drl", drl));
     assertThat(book.ruleNames()).containsExactly("Runtime of a new Thread");
+  }
+
+  @Test
+  void aFileThatDoesNotParseIsRefusedWithItsPosition() {
+    assertThatThrownBy(() -> RuleBook.compile(Map.of("rapport/journey/broken.drl",
+        "package rapport.journey\nrule \"x\"\nwhen\n    Customer( \nthen\nend\n")))
+        .isInstanceOfSatisfying(InvalidRulesException.class, e -> assertThat(e.problems())
+            .allSatisfy(p -> assertThat(p.line()).isPositive()));
   }
 }

@@ -1,5 +1,6 @@
 package io.rapport.engine.config;
 
+import io.rapport.engine.access.Keys;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.OutboxRelay;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -119,14 +121,38 @@ public final class Settings {
   public static final Setting<Integer> TIMERS_BATCH =
       integer("timers.batch", "500", 1, 100_000, "Timers claimed and fired at once.");
   public static final Setting<String> INGEST_KEY =
-      Setting.secret("ingest.key", "", "Key POST /v1/touchpoints requires (Authorization: Bearer KEY; 401 without, "
-          + "403 wrong); empty leaves ingestion open.");
+      Setting.secret("ingest.key", "", "Key for sending touchpoints (Authorization: Bearer KEY; 401 without, 403 "
+          + "wrong); empty means one is generated in data.dir/ingest.key at first start.").hiddenFromRoutes();
+  public static final Setting<Boolean> INGEST_OPEN =
+      flag("ingest.open", "Take touchpoints without a key; the server warns of it at every start.");
+  public static final Setting<String> READ_KEY =
+      Setting.secret("read.key", "", "Key for reading customers, journeys, rules and stats; empty means one is "
+          + "generated in data.dir/read.key at first start.").hiddenFromRoutes();
+  public static final Setting<Boolean> READ_OPEN =
+      flag("read.open", "Let customers, journeys, rules and stats be read without a key; the server warns of it at "
+          + "every start.");
   public static final Setting<String> ADMIN_KEY =
-      Setting.secret("admin.key", "", "Key for the admin endpoints (Authorization: Bearer KEY); empty means one is "
-          + "generated in data.dir/admin.key at first start.").hiddenFromRoutes();
+      Setting.secret("admin.key", "", "Key for everything, the admin endpoints included (Authorization: Bearer KEY); "
+          + "empty means one is generated in data.dir/admin.key at first start.").hiddenFromRoutes();
+  public static final Setting<Map<String, String>> ADMIN_KEYS =
+      new Setting<>("admin.keys", "", "More admin keys, each with a name, name:key,...: a rule version records the "
+          + "name of the key that made it.", true, false, Settings::namedKeys);
+  public static final Setting<String> TLS_CERT =
+      text("http.tls.cert", "", "PEM file of the HTTP server's certificate (chain); with http.tls.key, the server "
+          + "speaks HTTPS only.");
+  public static final Setting<String> TLS_KEY =
+      text("http.tls.key", "", "PEM file of the private key of http.tls.cert.");
   public static final Setting<String> RULES_DIR =
       text("rules.dir", "", "Folder of DRL files (and .yaml scenarios) laid over the default rules; watched and "
           + "reloaded when it changes.");
+  public static final Setting<Duration> DECISION_TIMEOUT =
+      duration("rules.decision-timeout", "PT0.2S", "Longest the rules may take to decide one touchpoint (checked between "
+          + "two rule firings, with a cap of firings too); past it the touchpoint is stored as a rule_error naming the "
+          + "rule, and its customer is left as it was.");
+  public static final Setting<String> CODES_KEY =
+      Setting.secret("codes.key", "", "Secret the discount codes are made with, so that nobody can compute a "
+          + "customer's code; empty means one is generated in data.dir/codes.key at first start. Servers sharing a "
+          + "database need the same.").hiddenFromRoutes();
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
       duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes; a change goes live once "
           + "the folder has read the same for one interval, so that a file caught half-written is never tried.");
@@ -145,8 +171,9 @@ public final class Settings {
           PARTITIONS, GROUP_COMMIT_MAX, MAX_IN_FLIGHT, MAX_BATCH_ITEMS, MAX_BODY_BYTES, CACHE_CUSTOMERS, DROP_DIR,
           DROP_CHUNK_SIZE, DROP_POLL_MS, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS, ACTIONS_CONNECTOR,
           ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
-          OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, ADMIN_KEY, RULES_DIR, RULES_WATCH_INTERVAL,
-          METRICS_REFRESH, METRICS_COUNT_SPACING);
+          OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
+          ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, CODES_KEY, RULES_WATCH_INTERVAL, METRICS_REFRESH,
+          METRICS_COUNT_SPACING);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
@@ -255,6 +282,11 @@ public final class Settings {
     return new TimerScheduler.Options(get(TIMERS_POLL_INTERVAL), get(TIMERS_BATCH), TIMER_LEASE);
   }
 
+  public Keys.Options keys() {
+    return new Keys.Options(get(ADMIN_KEY), get(ADMIN_KEYS), get(READ_KEY), get(INGEST_KEY), get(READ_OPEN),
+        get(INGEST_OPEN));
+  }
+
   public StoreGauges.Options gauges() {
     return new StoreGauges.Options(get(METRICS_REFRESH), get(METRICS_COUNT_SPACING));
   }
@@ -302,6 +334,9 @@ public final class Settings {
     if (get(OUTBOX_BACKOFF_MAX).compareTo(get(OUTBOX_BACKOFF_INITIAL)) < 0) {
       throw new ConfigException(OUTBOX_BACKOFF_MAX.key() + " must not be shorter than " + OUTBOX_BACKOFF_INITIAL.key());
     }
+    if (get(TLS_CERT).isBlank() != get(TLS_KEY).isBlank()) {
+      throw new ConfigException(TLS_CERT.key() + " and " + TLS_KEY.key() + " go together: set both or neither");
+    }
     if (poolSize() < get(PARTITIONS) + 2) {
       throw new ConfigException(DB_POOL_SIZE.key() + " must be at least " + PARTITIONS.key()
           + " + 2 (one connection per partition, the relay and the API)");
@@ -324,6 +359,14 @@ public final class Settings {
 
   private static Setting<Integer> integer(String key, String def, int min, int max, String description) {
     return Setting.of(key, def, description, v -> range(parseInt(v), min, max));
+  }
+
+  private static Setting<Boolean> flag(String key, String description) {
+    return Setting.of(key, "false", description, v -> switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("is neither true nor false");
+    });
   }
 
   private static Setting<Duration> duration(String key, String def, String description) {
@@ -383,6 +426,26 @@ public final class Settings {
       throw new IllegalArgumentException("is not a connector name (lowercase word)");
     }
     return v;
+  }
+
+  private static Map<String, String> namedKeys(String v) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (v.isBlank()) {
+      return map;
+    }
+    for (String pair : v.split(",")) {
+      String[] nk = pair.split(":", 2);
+      if (nk.length != 2 || nk[1].isBlank() || !WORD.matcher(nk[0].trim()).matches()) {
+        throw new IllegalArgumentException("needs name:key pairs separated by commas, each name a lowercase word");
+      }
+      if (Set.of("admin", "read", "ingest", "anonymous", "rapport").contains(nk[0].trim())) {
+        throw new IllegalArgumentException("uses the name '" + nk[0].trim() + "', which Rapport records for its own");
+      }
+      if (map.put(nk[0].trim(), nk[1].trim()) != null) {
+        throw new IllegalArgumentException("names a key twice");
+      }
+    }
+    return Map.copyOf(map);
   }
 
   private static Map<String, String> pairs(String v) {

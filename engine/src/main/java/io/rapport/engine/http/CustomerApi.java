@@ -1,5 +1,7 @@
 package io.rapport.engine.http;
 
+import io.rapport.engine.access.Keys;
+import io.rapport.engine.access.Scope;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Store;
 import io.rapport.rules.Customer;
@@ -20,17 +22,25 @@ public final class CustomerApi {
   private static final Logger LOG = LoggerFactory.getLogger(CustomerApi.class);
   private final Vertx vertx;
   private final Store store;
+  private final Guard guard;
 
-  public CustomerApi(Vertx vertx, Store store) {
+  public CustomerApi(Vertx vertx, Store store, Keys keys) {
     this.vertx = vertx;
     this.store = store;
+    this.guard = new Guard(keys);
   }
 
   public void mount(Router router) {
-    router.get("/v1/customers/:id").handler(ctx -> blocking(ctx, () -> profile(ctx.pathParam("id"))));
-    router
-        .get("/v1/customers/:id/journey")
-        .handler(ctx -> blocking(ctx, () -> journey(ctx.pathParam("id"))));
+    router.get("/v1/customers/:id").handler(ctx -> {
+      if (guard.allows(ctx, Scope.READ)) {
+        blocking(ctx, () -> profile(ctx.pathParam("id")));
+      }
+    });
+    router.get("/v1/customers/:id/journey").handler(ctx -> {
+      if (guard.allows(ctx, Scope.READ)) {
+        blocking(ctx, () -> journey(ctx.pathParam("id")));
+      }
+    });
   }
 
   private Optional<JsonObject> profile(String id) {
@@ -52,6 +62,7 @@ public final class CustomerApi {
             ar -> {
               if (ar.failed()) {
                 LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
+                ctx.response().putHeader("Retry-After", "1");
                 Errors.send(ctx, 503, "the store is not available; retry shortly");
               } else if (ar.result().isEmpty()) {
                 Errors.send(ctx, 404, "customer not found");

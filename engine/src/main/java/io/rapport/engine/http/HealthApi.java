@@ -2,10 +2,12 @@ package io.rapport.engine.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rapport.engine.ingest.ActiveRules;
+import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
 
 /** /health/live, /health/ready (store reachable, rules loaded) and /metrics for Prometheus. */
 public final class HealthApi {
@@ -14,12 +16,15 @@ public final class HealthApi {
   private final Store store;
   private final ActiveRules rules;
   private final PrometheusMeterRegistry registry;
+  private final Supplier<Ingest.PartitionHealth> partitions;
 
-  public HealthApi(Vertx vertx, Store store, ActiveRules rules, PrometheusMeterRegistry registry) {
+  public HealthApi(Vertx vertx, Store store, ActiveRules rules, PrometheusMeterRegistry registry,
+      Supplier<Ingest.PartitionHealth> partitions) {
     this.vertx = vertx;
     this.store = store;
     this.rules = rules;
     this.registry = registry;
+    this.partitions = partitions;
   }
 
   public void mount(Router router) {
@@ -36,14 +41,19 @@ public final class HealthApi {
                         ar -> {
                           boolean storeUp = ar.succeeded() && ar.result();
                           boolean rulesUp = rules.get() != null;
+                          Ingest.PartitionHealth p = partitions.get();
+                          boolean partitionsUp = !p.stalled();
+                          boolean up = storeUp && rulesUp && partitionsUp;
                           JsonObject body =
                               new JsonObject()
-                                  .put("status", storeUp && rulesUp ? "UP" : "DOWN")
+                                  .put("status", up ? "UP" : "DOWN")
                                   .put("store", storeUp ? "UP" : "DOWN")
                                   .put("rules", rulesUp ? "UP" : "DOWN")
-                                  .put("ruleCount", rulesUp ? rules.get().ruleNames().size() : 0);
+                                  .put("ruleCount", rulesUp ? rules.get().ruleNames().size() : 0)
+                                  .put("partitions", partitionsUp ? "UP" : "DOWN")
+                                  .put("longestStallSeconds", p.longestStall().toSeconds());
                           ctx.response()
-                              .setStatusCode(storeUp && rulesUp ? 200 : 503)
+                              .setStatusCode(up ? 200 : 503)
                               .putHeader("Content-Type", "application/json")
                               .end(body.encode());
                         }));

@@ -1,5 +1,7 @@
 package io.rapport.engine.http;
 
+import io.rapport.engine.access.Keys;
+import io.rapport.engine.access.Scope;
 import io.rapport.engine.rulebase.RefusedRules;
 import io.rapport.engine.rulebase.RuleBase;
 import io.rapport.engine.rulebase.UnknownRuleFile;
@@ -14,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,25 +27,36 @@ public final class RulesApi {
   private static final long MAX_FILE_BYTES = 256 * 1024;
   private final Vertx vertx;
   private final RuleBase rules;
-  private final AdminKey admin;
+  private final Guard guard;
 
-  public RulesApi(Vertx vertx, RuleBase rules, AdminKey admin) {
+  public RulesApi(Vertx vertx, RuleBase rules, Keys keys) {
     this.vertx = vertx;
     this.rules = rules;
-    this.admin = admin;
+    this.guard = new Guard(keys);
   }
 
   public void mount(Router router) {
     router.route("/v1/rules*").handler(BodyHandler.create(false).setBodyLimit(MAX_FILE_BYTES));
-    router.get("/v1/rules").handler(ctx -> ok(ctx, 200, active(rules.current())));
-    router.get("/v1/rules/versions").handler(ctx -> blocking(ctx, () -> {
-      JsonArray versions = new JsonArray();
-      for (RuleVersion v : rules.versions()) {
-        versions.add(summary(v));
+    router.get("/v1/rules").handler(ctx -> {
+      if (guard.allows(ctx, Scope.READ)) {
+        ok(ctx, 200, active(rules.current()));
       }
-      return new JsonObject().put("active", rules.current().version()).put("versions", versions);
-    }));
+    });
+    router.get("/v1/rules/versions").handler(ctx -> {
+      if (guard.allows(ctx, Scope.READ)) {
+        blocking(ctx, () -> {
+          JsonArray versions = new JsonArray();
+          for (RuleVersion v : rules.versions()) {
+            versions.add(summary(v));
+          }
+          return new JsonObject().put("active", rules.current().version()).put("versions", versions);
+        });
+      }
+    });
     router.get("/v1/rules/:file").handler(ctx -> {
+      if (!guard.allows(ctx, Scope.READ)) {
+        return;
+      }
       String path = path(ctx);
       if (path == null) {
         return;
@@ -56,7 +70,7 @@ public final class RulesApi {
     });
     router.post("/v1/rules/validate").handler(ctx -> {
       String file = ctx.queryParams().get("file");
-      if (!admin.allows(ctx) || !textBody(ctx)) {
+      if (!guard.allows(ctx, Scope.ADMIN) || !textBody(ctx)) {
         return;
       }
       if (file == null || !RuleBase.FILE_NAME.matcher(file).matches()) {
@@ -67,22 +81,25 @@ public final class RulesApi {
       blocking(ctx, () -> validation(rules.validate(file, text)));
     });
     router.put("/v1/rules/:file").handler(ctx -> {
-      if (!admin.allows(ctx) || path(ctx) == null || !textBody(ctx)) {
+      Optional<String> by = guard.admits(ctx, Scope.ADMIN);
+      if (by.isEmpty() || path(ctx) == null || !textBody(ctx)) {
         return;
       }
       String file = ctx.pathParam("file");
       String text = ctx.body().asString();
-      blocking(ctx, () -> active(rules.put(file, text, "api")));
+      blocking(ctx, () -> active(rules.put(file, text, by.get())));
     });
     router.delete("/v1/rules/:file").handler(ctx -> {
-      if (!admin.allows(ctx) || path(ctx) == null) {
+      Optional<String> by = guard.admits(ctx, Scope.ADMIN);
+      if (by.isEmpty() || path(ctx) == null) {
         return;
       }
       String file = ctx.pathParam("file");
-      blocking(ctx, () -> active(rules.delete(file, "api")));
+      blocking(ctx, () -> active(rules.delete(file, by.get())));
     });
     router.post("/v1/rules/rollback").handler(ctx -> {
-      if (!admin.allows(ctx)) {
+      Optional<String> by = guard.admits(ctx, Scope.ADMIN);
+      if (by.isEmpty()) {
         return;
       }
       Integer version;
@@ -97,7 +114,7 @@ public final class RulesApi {
         return;
       }
       int v = version;
-      blocking(ctx, () -> active(rules.rollback(v, "api")));
+      blocking(ctx, () -> active(rules.rollback(v, by.get())));
     });
   }
 

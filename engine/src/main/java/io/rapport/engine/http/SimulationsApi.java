@@ -1,5 +1,7 @@
 package io.rapport.engine.http;
 
+import io.rapport.engine.access.Keys;
+import io.rapport.engine.access.Scope;
 import io.rapport.engine.report.Reports;
 import io.rapport.engine.rulebase.RuleBase;
 import io.rapport.engine.store.Store;
@@ -30,13 +32,13 @@ public final class SimulationsApi {
   private final Vertx vertx;
   private final Store store;
   private final RuleBase rules;
-  private final AdminKey admin;
+  private final Guard guard;
 
-  public SimulationsApi(Vertx vertx, Store store, RuleBase rules, AdminKey admin) {
+  public SimulationsApi(Vertx vertx, Store store, RuleBase rules, Keys keys) {
     this.vertx = vertx;
     this.store = store;
     this.rules = rules;
-    this.admin = admin;
+    this.guard = new Guard(keys);
   }
 
   public void mount(Router router) {
@@ -45,7 +47,7 @@ public final class SimulationsApi {
   }
 
   private void simulate(RoutingContext ctx) {
-    if (!admin.allows(ctx)) {
+    if (!guard.allows(ctx, Scope.ADMIN)) {
       return;
     }
     JsonObject body;
@@ -101,7 +103,7 @@ public final class SimulationsApi {
     });
     vertx.executeBlocking(() -> {
       long start = System.nanoTime();
-      RuleBook candidateRules = RuleBook.compile(drl);
+      RuleBook candidateRules = rules.compile(drl);
       Simulation simulation = new Simulation(rules.active().get(), candidateRules);
       store.touchpointsBetween(from, until, simulation::offer);
       JsonObject result = Reports.toJson(simulation.finish(until));

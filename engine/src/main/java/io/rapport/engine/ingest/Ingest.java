@@ -3,6 +3,7 @@ package io.rapport.engine.ingest;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.Store;
+import io.rapport.engine.store.StoreException;
 import io.rapport.messages.Addresses;
 import io.rapport.messages.CanonicalTouchpoint;
 import io.rapport.messages.IngestFailure;
@@ -18,6 +19,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -122,6 +124,19 @@ public final class Ingest extends AbstractVerticle implements Decider {
    */
   @Override
   public CompletableFuture<IngestResult> decide(List<Touchpoint> touchpoints) {
+    return submit(touchpoints, false);
+  }
+
+  /**
+   * Decides again touchpoints stored as rule errors (after a fix of the rules), each as a late arrival: against its
+   * customer's state now, with its own event time as the rules' "now". One that is no rule error any more is left
+   * alone and counted as a duplicate.
+   */
+  public CompletableFuture<IngestResult> redecide(List<Touchpoint> touchpoints) {
+    return submit(touchpoints, true);
+  }
+
+  private CompletableFuture<IngestResult> submit(List<Touchpoint> touchpoints, boolean again) {
     CompletableFuture<IngestResult> done = new CompletableFuture<>();
     int n = touchpoints.size();
     if (n == 0) {
@@ -138,6 +153,10 @@ public final class Ingest extends AbstractVerticle implements Decider {
       RuntimeException failure = settled.failure();
       if (failure == null) {
         done.complete(new IngestResult(settled.accepted(), settled.duplicates()));
+      } else if (failure instanceof StoreException s && !s.retriable()) {
+        // the store refuses something in it, whatever is tried: the same batch again would fail again
+        done.completeExceptionally(new IngestRefused(IngestFailure.INVALID,
+            "a touchpoint of the batch cannot be stored (" + s.getMessage() + "); the others were", failure));
       } else {
         // The partition that failed logged why. Whatever part did commit is now a duplicate, so a retry is safe.
         done.completeExceptionally(new IngestRefused(IngestFailure.STORE_FAILED,
@@ -146,9 +165,40 @@ public final class Ingest extends AbstractVerticle implements Decider {
     });
     long now = System.nanoTime();
     for (Touchpoint t : touchpoints) {
-      workers.get(partitioner.partitionOf(t.customerId())).submit(new PartitionWorker.Pending(t, ticket, now));
+      workers.get(partitioner.partitionOf(t.customerId())).submit(new PartitionWorker.Pending(t, ticket, now, again));
     }
     return done;
+  }
+
+  /** How the partitions fare: how many threads had died (and were started again), and the longest stall now. */
+  public record PartitionHealth(int restarted, Duration longestStall) {
+    /** A partition is stalled when its batch under way has made no progress for this long. */
+    public static final Duration STALLED = Duration.ofSeconds(30);
+
+    public static final PartitionHealth GOOD = new PartitionHealth(0, Duration.ZERO);
+
+    public boolean stalled() {
+      return longestStall.compareTo(STALLED) >= 0;
+    }
+  }
+
+  /**
+   * Looks at every partition: a thread that died (it should not: every failure of a batch is caught) is started again
+   * on the queue it left, loudly; the longest time a batch under way has gone without progress is returned.
+   */
+  public PartitionHealth watch() {
+    int restarted = 0;
+    long now = System.nanoTime();
+    long longest = 0;
+    for (PartitionWorker w : workers) {
+      if (w.dead()) {
+        LOG.error("a partition's thread died: starting another on its queue");
+        w.restart();
+        restarted++;
+      }
+      longest = Math.max(longest, w.stalledNanos(now));
+    }
+    return new PartitionHealth(restarted, Duration.ofNanos(longest));
   }
 
   /** Touchpoints queued in partitions and not yet committed. */

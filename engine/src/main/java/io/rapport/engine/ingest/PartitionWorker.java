@@ -5,6 +5,7 @@ import io.rapport.engine.outbox.ActionHandOff;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Store;
+import io.rapport.engine.store.StoreException;
 import io.rapport.engine.store.TouchpointAlreadyStored;
 import io.rapport.engine.store.WriteBatch;
 import io.rapport.rules.Customer;
@@ -34,8 +35,15 @@ import org.slf4j.LoggerFactory;
 final class PartitionWorker {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
 
-  /** A touchpoint waiting for its partition, with the request it belongs to. */
-  record Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos) {}
+  /**
+   * A touchpoint waiting for its partition, with the request it belongs to; {@code again} when it is stored already,
+   * as a rule error, and is to be decided anew.
+   */
+  record Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos, boolean again) {
+    Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos) {
+      this(touchpoint, ticket, arrivedNanos, false);
+    }
+  }
 
   private final int index;
   private final Store store;
@@ -46,8 +54,12 @@ final class PartitionWorker {
   private final ActionHandOff afterActions;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private volatile Thread thread;
   private volatile boolean running = true;
+  /** When the batch under way began, in System.nanoTime(); 0 while idle. */
+  private volatile long busySince;
+  /** When the batch under way last made progress (a decision, a store call), in System.nanoTime(). */
+  private volatile long progressAt;
 
   PartitionWorker(
       int index,
@@ -66,11 +78,38 @@ final class PartitionWorker {
     this.maxBatch = maxBatch;
     this.afterActions = afterActions;
     this.clock = clock;
-    this.thread = new Thread(this::run, "rapport-partition-" + index);
+    this.thread = newThread();
+  }
+
+  private Thread newThread() {
+    return new Thread(this::run, "rapport-partition-" + index);
   }
 
   void start() {
     thread.start();
+  }
+
+  /** Whether the thread is gone while the partition should run: then its queue would never drain. */
+  boolean dead() {
+    return running && !thread.isAlive();
+  }
+
+  /** Starts a new thread for a partition whose thread died; the queue it left is taken up where it stopped. */
+  synchronized void restart() {
+    if (dead()) {
+      thread = newThread();
+      thread.start();
+    }
+  }
+
+  /** How long the batch under way has gone without progress; zero while idle. */
+  long stalledNanos(long now) {
+    return busySince == 0 ? 0 : now - progressAt;
+  }
+
+  /** Notes that the batch under way moves on: a decision made, a store call returned. */
+  private void progressed() {
+    progressAt = System.nanoTime();
   }
 
   void submit(Pending pending) {
@@ -93,13 +132,17 @@ final class PartitionWorker {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
+        busySince = System.nanoTime();
+        progressed();
         process(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        LOG.error("partition {} failed a batch of {}", index, batch.size(), e); // a bug: process settles its own
+      } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        // a bug (process answers every request itself), or the JVM short of memory: the partition goes on
+        LOG.error("partition {} failed a batch of {}", index, batch.size(), e);
       } finally {
+        busySince = 0;
         batch.clear();
       }
     }
@@ -117,8 +160,24 @@ final class PartitionWorker {
       } catch (TouchpointAlreadyStored e) {
         written = decideAndWrite(batch, true);
       }
-    } catch (RuntimeException e) {
-      LOG.warn("partition {} could not commit {} touchpoints", index, batch.size(), e);
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError thrown) {
+      // the JVM survives these two, and so must the requests waiting for this batch: they fail, the partition goes on
+      RuntimeException e = thrown instanceof RuntimeException r ? r : new IllegalStateException(thrown);
+      if (e instanceof StoreException s && !s.retriable() && batch.size() > 1) {
+        // Something in the batch is data the store refuses: halve it until that touchpoint is alone, so that it
+        // fails its own request and its neighbours commit.
+        int half = batch.size() / 2;
+        process(new ArrayList<>(batch.subList(0, half)));
+        process(new ArrayList<>(batch.subList(half, batch.size())));
+        return;
+      }
+      if (batch.size() == 1) {
+        Touchpoint t = batch.get(0).touchpoint();
+        LOG.warn("partition {} could not commit touchpoint {} ({}) of customer {}", index, t.id(), t.type(),
+            t.customerId(), e);
+      } else {
+        LOG.warn("partition {} could not commit {} touchpoints", index, batch.size(), e);
+      }
       Map<Ticket, Integer> failed = new IdentityHashMap<>();
       batch.forEach(p -> failed.merge(p.ticket(), 1, Integer::sum));
       failed.forEach((ticket, n) -> ticket.settle(0, 0, n, e));
@@ -180,7 +239,12 @@ final class PartitionWorker {
     Map<String, Customer> working = new LinkedHashMap<>();
     Map<String, Customer> stored = new HashMap<>(); // as they were before this batch
     try {
-      Set<String> known = lookUp ? store.knownTouchpoints(batch.stream().map(p -> p.touchpoint().id()).toList()) : Set.of();
+      Set<String> known = lookUp ? store.knownTouchpoints(batch.stream().filter(p -> !p.again())
+          .map(p -> p.touchpoint().id()).toList()) : Set.of();
+      // a touchpoint to decide again that is no rule error any more (decided again already) is skipped
+      List<String> again = batch.stream().filter(Pending::again).map(p -> p.touchpoint().id()).toList();
+      Map<String, String> outcomes = again.isEmpty() ? Map.of() : store.outcomes(again);
+      progressed();
       List<String> toLoad = new ArrayList<>();
       for (String id : customerIds) {
         Customer cached = cache.get(id);
@@ -191,7 +255,9 @@ final class PartitionWorker {
           toLoad.add(id);
         }
       }
-      store.customers(toLoad).forEach((id, c) -> {
+      Map<String, Customer> loaded = store.customers(toLoad);
+      progressed();
+      loaded.forEach((id, c) -> {
         stored.put(id, c);
         working.put(id, c.copy());
       });
@@ -200,22 +266,28 @@ final class PartitionWorker {
       Set<String> seen = new HashSet<>();
       List<Touchpoint> repeatedTimers = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
-        Touchpoint t = batch.get(i).touchpoint();
-        if (known.contains(t.id()) || !seen.add(t.id())) {
+        Pending p = batch.get(i);
+        Touchpoint t = p.touchpoint();
+        boolean stale = p.again() && !Decided.RULE_ERROR.equals(outcomes.get(t.id()));
+        if (known.contains(t.id()) || !seen.add(t.id()) || stale) {
           duplicate[i] = true;
-          if (Touchpoint.TIMER.equals(t.type())) {
+          if (Touchpoint.TIMER.equals(t.type()) && !p.again()) {
             repeatedTimers.add(t);
           }
           continue;
         }
         Customer customer = working.computeIfAbsent(t.customerId(), Customer::new);
+        Customer before = customer.copy();
         long start = System.nanoTime();
         Decision d = ruleBook.decide(customer, t);
+        progressed();
         metrics.decisionTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (d.failedToDecide()) {
+          // all or nothing: the customer stays as it was before this touchpoint
+          customer.takeStateOf(before);
           LOG.warn("rules failed on touchpoint {} of customer {}: {}", t.id(), t.customerId(), d.error());
         }
-        decided.add(new Decided(t, d));
+        decided.add(new Decided(t, d, p.again()));
       }
       Map<String, Customer> changed = new LinkedHashMap<>();
       for (Decided d : decided) {
@@ -226,8 +298,10 @@ final class PartitionWorker {
       // activity; a timer no rule acted on) keeps its stored row and version.
       List<Customer> toWrite = new ArrayList<>(changed.size());
       for (Customer c : changed.values()) {
-        Customer before = stored.get(c.getId());
-        if (before == null || !c.unchangedSince(before)) {
+        Customer before = stored.getOrDefault(c.getId(), null);
+        // a customer no touchpoint changed is not written; a new one whose only touchpoints failed is not made
+        Customer compared = before != null ? before : new Customer(c.getId());
+        if (!c.unchangedSince(compared)) {
           toWrite.add(c);
         }
       }
@@ -238,6 +312,7 @@ final class PartitionWorker {
       if (!write.isEmpty()) {
         long writeStart = System.nanoTime();
         claimed = store.write(write);
+        progressed();
         metrics.groupCommit(decided.size(), System.nanoTime() - writeStart);
       }
       for (Customer c : toWrite) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -66,8 +67,12 @@ public final class OutboxRelay implements ActionHandOff {
   private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
   private final AtomicBoolean pollWanted = new AtomicBoolean(true);
   private long lastPoll;
-  /** Sent and not yet recorded; only the relay thread reads or writes it. */
+  /** Sent and not yet answered; only the relay thread reads or writes it. */
   private int inFlight;
+  /** Whether the store failed the last round; only the relay thread reads or writes it. */
+  private boolean failing;
+  /** Answered and not yet recorded (the store failed), by action id; only the relay thread reads or writes it. */
+  private final Map<Long, Unrecorded> unrecorded = new LinkedHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -91,6 +96,9 @@ public final class OutboxRelay implements ActionHandOff {
 
   /** A connector's answer to one action. */
   private record Answer(OutboxAction action, DeliveryOutcome outcome) {}
+
+  /** A delivery's result the store has not recorded yet, with the channel it is counted under once it has. */
+  private record Unrecorded(String channel, Delivery delivery) {}
 
   /** A claim left by a crashed relay comes back after it. */
   private Duration lease() {
@@ -137,6 +145,10 @@ public final class OutboxRelay implements ActionHandOff {
       }
       try {
         int handled = recordAnswers();
+        if (failing) {
+          LOG.info("outbox relay: the store answers again; every result was recorded");
+          failing = false;
+        }
         if (running) {
           handled += sendHandedOver();
           boolean pollDue = System.nanoTime() - lastPoll >= options.pollInterval().toNanos();
@@ -156,7 +168,13 @@ public final class OutboxRelay implements ActionHandOff {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.warn("outbox relay: a round of deliveries failed; the actions it held come back when their claims end", e);
+        if (!failing) { // once per outage, not once a poll
+          LOG.warn("outbox relay: the store failed; {} delivery results wait to be recorded, and nothing new is sent"
+              + " meanwhile", unrecorded.size(), e);
+        } else {
+          LOG.debug("outbox relay: the store still fails", e);
+        }
+        failing = true;
         try {
           Thread.sleep(options.pollInterval().toMillis());
         } catch (InterruptedException ie) {
@@ -180,7 +198,7 @@ public final class OutboxRelay implements ActionHandOff {
     handedOver.drainTo(taken, free);
     Instant latestStart = clock.instant().plus(options.deliveryTimeout());
     for (Claimed c : taken) {
-      if (c.until().isAfter(latestStart)) {
+      if (c.until().isAfter(latestStart) && !unrecorded.containsKey(c.action().id())) {
         send(c.action());
       }
     }
@@ -191,33 +209,37 @@ public final class OutboxRelay implements ActionHandOff {
   private int relayOnce(int most) {
     lastPoll = System.nanoTime();
     List<OutboxAction> due = store.claimDueActions(clock.instant(), most, lease());
-    due.forEach(this::send);
+    for (OutboxAction a : due) {
+      if (!unrecorded.containsKey(a.id())) { // sent already: its result waits to be recorded
+        send(a);
+      }
+    }
     return due.size();
   }
 
   /**
-   * Records, in one transaction, every answer that has come; returns how many. If the store
-   * fails, the actions stay claimed and go out again when their claim ends (at least once).
+   * Records, in one transaction, every answer that has come, with those a failing store could not take before;
+   * returns how many came. What the store cannot take now is kept and recorded once it can: an action sent but not
+   * yet recorded is never sent again by this relay, even once its claim has ended.
    */
   private int recordAnswers() {
     List<Answer> came = new ArrayList<>();
     answers.drainTo(came);
-    if (came.isEmpty()) {
+    if (came.isEmpty() && unrecorded.isEmpty()) {
       return 0;
     }
     inFlight -= came.size();
-    List<Delivery> results = new ArrayList<>(came.size());
     for (Answer a : came) {
-      results.add(outcome(a.action(), a.outcome()));
+      unrecorded.put(a.action().id(), new Unrecorded(a.action().channel(), outcome(a.action(), a.outcome())));
     }
-    store.recordDeliveries(results);
-    for (int i = 0; i < came.size(); i++) {
-      metrics.action(came.get(i).action().channel(), switch (results.get(i).status()) {
-        case SENT -> "sent";
-        case FAILED -> "failed";
-        case PENDING -> "retried";
-      });
-    }
+    List<Delivery> results = unrecorded.values().stream().map(Unrecorded::delivery).toList();
+    store.recordDeliveries(results); // throws while the store is down: the results wait in unrecorded
+    unrecorded.values().forEach(u -> metrics.action(u.channel(), switch (u.delivery().status()) {
+      case SENT -> "sent";
+      case FAILED -> "failed";
+      case PENDING -> "retried";
+    }));
+    unrecorded.clear();
     return came.size();
   }
 

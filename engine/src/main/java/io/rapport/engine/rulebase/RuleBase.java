@@ -3,9 +3,11 @@ package io.rapport.engine.rulebase;
 import io.rapport.engine.ingest.ActiveRules;
 import io.rapport.engine.store.RuleVersion;
 import io.rapport.engine.store.Store;
+import io.rapport.rules.DiscountCodes;
 import io.rapport.rules.InvalidRulesException;
 import io.rapport.rules.RuleBook;
 import io.rapport.rules.RuleFiles;
+import io.rapport.rules.RuleLimits;
 import io.rapport.rules.RuleProblem;
 import io.rapport.rules.scenario.InvalidScenarioException;
 import io.rapport.rules.scenario.Scenario;
@@ -17,6 +19,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,9 +43,13 @@ public final class RuleBase {
   /** A rule or scenario file name as the API takes it: no folders, .drl or .yaml. */
   public static final Pattern FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,99}\\.(drl|yaml)");
   private static final String SCENARIOS = RuleFiles.DEFAULT_FOLDER + "/scenarios/";
+  /** The longest a rule change's scenarios may run; the default journey's take well under a second. */
+  static final Duration SCENARIO_BUDGET = Duration.ofSeconds(30);
 
   private final Store store;
   private final ActiveRules active;
+  private final RuleLimits limits;
+  private final DiscountCodes codes;
   private final Clock clock;
   private volatile RuleVersion current;
   /** The checksum of a rules directory already refused: not tried (nor logged) again until it changes. */
@@ -46,11 +57,23 @@ public final class RuleBase {
   /** The checksum of the rules directory at the watcher's last look. */
   private String lastWatched;
 
-  private RuleBase(Store store, ActiveRules active, Clock clock, RuleVersion current) {
+  private RuleBase(Store store, ActiveRules active, Clock clock, RuleVersion current, RuleLimits limits,
+      DiscountCodes codes) {
     this.store = store;
     this.active = active;
     this.clock = clock;
     this.current = current;
+    this.limits = limits;
+    this.codes = codes;
+  }
+
+  private static RuleBook compile(Map<String, String> drl, RuleLimits limits, DiscountCodes codes) {
+    return RuleBook.compile(drl, limits).withCodes(codes);
+  }
+
+  /** Compiles candidate rules as the live ones are: within the same limits, with the same codes. */
+  public RuleBook compile(Map<String, String> drl) {
+    return compile(drl, limits, codes);
   }
 
   /**
@@ -59,17 +82,25 @@ public final class RuleBase {
    * is stored as a new version when its rules compile and its scenarios pass.
    */
   public static RuleBase open(Store store, Path rulesDir, Clock clock) {
+    return open(store, rulesDir, clock, RuleLimits.DEFAULTS, DiscountCodes.unpredictable());
+  }
+
+  /**
+   * The same, every rule book deciding within {@code limits} and making its discount codes with {@code codes} (keyed
+   * with the server's secret).
+   */
+  public static RuleBase open(Store store, Path rulesDir, Clock clock, RuleLimits limits, DiscountCodes codes) {
     Optional<RuleVersion> stored = store.activeRules();
     RuleVersion version = stored.orElse(null);
     RuleBook book;
     if (version == null) {
       Map<String, String> files = initialFiles(rulesDir);
-      book = RuleBook.compile(drlOf(files));
+      book = compile(drlOf(files), limits, codes);
       version = store.saveRules(files, checksum(files), clock.instant(), "rapport", "first start");
     } else {
-      book = RuleBook.compile(drlOf(version.files()));
+      book = compile(drlOf(version.files()), limits, codes);
     }
-    RuleBase base = new RuleBase(store, new ActiveRules(book), clock, version);
+    RuleBase base = new RuleBase(store, new ActiveRules(book), clock, version, limits, codes);
     if (stored.isPresent()) {
       base.followReleaseDefaults();
     }
@@ -92,7 +123,7 @@ public final class RuleBase {
     List<String> changed = files.keySet().stream().filter(p -> !files.get(p).equals(current.files().get(p)))
         .map(RuleBase::nameOf).toList();
     try {
-      RuleVersion v = activate(files, "rapport", "this release's default " + String.join(", ", changed), false);
+      RuleVersion v = activate(files, "rapport", "this release's default " + String.join(", ", changed));
       LOG.info("rules: this release's default {} replaced the earlier one(s) as version {}", changed, v.version());
     } catch (RefusedRules e) {
       LOG.warn("rules: this release's default {} not applied: {} {}", changed, e.getMessage(), e.problems().isEmpty()
@@ -133,7 +164,7 @@ public final class RuleBase {
       }
     }
     try {
-      RuleBook book = RuleBook.compile(drlOf(files));
+      RuleBook book = compile(drlOf(files));
       return new Validation(true, List.of(), book.warnings());
     } catch (InvalidRulesException e) {
       return new Validation(false, e.problems().stream().map(RuleBase::shorten).toList(), List.of());
@@ -144,7 +175,7 @@ public final class RuleBase {
   public synchronized RuleVersion put(String file, String text, String by) {
     Map<String, String> files = new TreeMap<>(current.files());
     files.put(pathOf(file), text);
-    return activate(files, by, "put " + file, file.endsWith(".yaml"));
+    return activate(files, by, "put " + file);
   }
 
   /** Removes a file (a rule file takes its scenarios with it) as a new version. */
@@ -158,14 +189,14 @@ public final class RuleBase {
     if (file.endsWith(".drl")) {
       files.remove(SCENARIOS + file.replace(".drl", ".yaml"));
     }
-    return activate(files, by, "delete " + file, false);
+    return activate(files, by, "delete " + file);
   }
 
   /** Makes an earlier version's files active again, as a new version. */
   public synchronized RuleVersion rollback(int version, String by) {
     RuleVersion old = store.ruleVersions().stream().filter(v -> v.version() == version).findFirst()
         .orElseThrow(() -> new UnknownRuleFile("version " + version));
-    return activate(old.files(), by, "rollback to version " + version, false);
+    return activate(old.files(), by, "rollback to version " + version);
   }
 
   /** Loads a rules directory again; stores and activates it when it changed and passes. */
@@ -192,7 +223,7 @@ public final class RuleBase {
       return Optional.empty();
     }
     try {
-      return Optional.of(activate(files, "rules.dir", "reloaded from " + dir, false));
+      return Optional.of(activate(files, "rules.dir", "reloaded from " + dir));
     } catch (RefusedRules e) {
       refusedChecksum = checksum;
       LOG.warn("rules in {} refused: {} {}", dir, e.getMessage(), e.problems().isEmpty() ? e.failedScenarios().stream()
@@ -201,11 +232,12 @@ public final class RuleBase {
     }
   }
 
-  private RuleVersion activate(Map<String, String> files, String by, String note, boolean scenarioFailuresAllowed) {
+  /** Puts files live as a new version when they compile and every scenario passes; refuses them otherwise. */
+  private RuleVersion activate(Map<String, String> files, String by, String note) {
     long start = System.nanoTime();
     RuleBook book;
     try {
-      book = RuleBook.compile(drlOf(files));
+      book = compile(drlOf(files));
     } catch (InvalidRulesException e) {
       throw new RefusedRules("the rules do not compile", e.problems().stream().map(RuleBase::shorten).toList(), List.of());
     }
@@ -219,8 +251,8 @@ public final class RuleBase {
     } catch (InvalidScenarioException e) {
       throw new RefusedRules("a scenario file cannot be read", List.of(new RuleProblem("", 0, 0, e.getMessage())), List.of());
     }
-    List<ScenarioResult> failed = new ScenarioRunner(book).runAll(scenarios).stream().filter(r -> !r.passed()).toList();
-    if (!failed.isEmpty() && !scenarioFailuresAllowed) {
+    List<ScenarioResult> failed = runWithinBudget(book, scenarios).stream().filter(r -> !r.passed()).toList();
+    if (!failed.isEmpty()) {
       throw new RefusedRules(failed.size() + " scenario(s) fail with this change", List.of(), failed);
     }
     RuleVersion version = store.saveRules(files, checksum(files), clock.instant(), by, note);
@@ -229,6 +261,32 @@ public final class RuleBase {
     LOG.info("rules version {} active ({}, {} rules, {} ms)", version.version(), note, book.ruleNames().size(),
         (System.nanoTime() - start) / 1_000_000);
     return version;
+  }
+
+  /**
+   * Runs the scenarios on a thread of their own, for at most {@link #SCENARIO_BUDGET}: a change whose scenarios take
+   * longer is refused, and the change lock is not held beyond it. Each decision has its own budget, so the thread
+   * left behind ends soon after.
+   */
+  private static List<ScenarioResult> runWithinBudget(RuleBook book, List<Scenario> scenarios) {
+    FutureTask<List<ScenarioResult>> run = new FutureTask<>(() -> new ScenarioRunner(book).runAll(scenarios));
+    Thread thread = new Thread(run, "rapport-scenarios");
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return run.get(SCENARIO_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      thread.interrupt();
+      throw new RefusedRules("the scenarios took longer than " + SCENARIO_BUDGET.toSeconds() + " s to run",
+          List.of(new RuleProblem("", 0, 0, "the scenarios took longer than " + SCENARIO_BUDGET.toSeconds() + " s")),
+          List.of());
+    } catch (ExecutionException e) {
+      throw new RefusedRules("the scenarios could not run: " + e.getCause(),
+          List.of(new RuleProblem("", 0, 0, String.valueOf(e.getCause()))), List.of());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running the scenarios", e);
+    }
   }
 
   /** The API's short file name to the path in the rule base. */

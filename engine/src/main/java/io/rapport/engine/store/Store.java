@@ -16,6 +16,18 @@ public interface Store extends AutoCloseable {
   /** Which of these touchpoint ids are already stored. */
   Set<String> knownTouchpoints(Collection<String> ids);
 
+  /** What became of each of these touchpoints that is stored ({@code decided}, {@code rule_error}), by id. */
+  Map<String, String> outcomes(Collection<String> ids);
+
+  /** The stored touchpoints among these ids. */
+  List<StoredTouchpoint> storedTouchpoints(Collection<String> ids);
+
+  /**
+   * The touchpoints with this outcome, by id after {@code afterId} (null for the first page), at most {@code limit}:
+   * the rule errors to look at and decide again. Served by an index: only {@code rule_error} is listed.
+   */
+  List<StoredTouchpoint> touchpointsWithOutcome(String outcome, String afterId, int limit);
+
   /** The stored customers among these ids. */
   Map<String, Customer> customers(Collection<String> ids);
 

@@ -181,4 +181,48 @@ class IngestTest {
     assertThat(vertx.eventBus().<JsonObject>request(Addresses.TOUCHPOINTS, ndjson).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS).body()).isEqualTo(new JsonObject().put("accepted", 2).put("duplicates", 0));
   }
+
+  @Test
+  void aTouchpointTheStoreRefusesFailsOnlyItsOwnRequestAndItsNeighboursCommit() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    start(new Ingest.Options(1, 1_000, 500, 1_000, 10_000));
+    store.refused = "poison";
+    CountDownLatch gate = new CountDownLatch(1);
+    store.writeGate = gate; // let the requests queue up, so that they share one group commit
+    var first = vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("warm-up", "c0", 1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.writesWaiting.get() == 1);
+    var good = new java.util.ArrayList<io.vertx.core.Future<io.vertx.core.eventbus.Message<Object>>>();
+    for (int i = 0; i < 6; i++) {
+      good.add(vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("ok-" + i, "c" + i, 1))));
+    }
+    var poisoned = vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("poison", "c-p", 1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> ingest.queued() == 7);
+    store.writeGate = null;
+    gate.countDown();
+    first.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    for (var f : good) {
+      assertThat(((JsonObject) f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body())
+          .getInteger("accepted")).isEqualTo(1);
+    }
+    assertThat(poisoned.toCompletionStage().toCompletableFuture())
+        .failsWithin(10, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(ReplyException.class,
+            e -> assertThat(e.failureCode()).as("the client's to fix, not to retry").isEqualTo(IngestFailure.INVALID.code()));
+    assertThat(store.touchpoints).containsKeys("ok-0", "ok-5").doesNotContainKey("poison");
+  }
+
+  @Test
+  void aPartitionWhoseBatchMakesNoProgressIsSeenStalledAndWellAgainOnceItMovesOn() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    store.writeGate = gate;
+    var stuck = vertx.eventBus().request(Addresses.TOUCHPOINTS, new JsonArray().add(purchase("s1", "c-s", 1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.writesWaiting.get() == 1);
+    Thread.sleep(300);
+    assertThat(ingest.watch().longestStall()).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    gate.countDown();
+    stuck.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(ingest.watch()).isEqualTo(Ingest.PartitionHealth.GOOD);
+  }
 }

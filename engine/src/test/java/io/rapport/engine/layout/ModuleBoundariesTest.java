@@ -57,7 +57,9 @@ class ModuleBoundariesTest {
     for (String module : List.of("messages", "rules", "connectors", "routes", "engine", "bench")) {
       for (Path file : sources(module)) {
         List<String> lines = Files.readAllLines(file);
-        if (lines.size() > LONGEST && lines.stream().limit(60).noneMatch(l -> l.contains("Long because"))) {
+        // the reason is said at its top: in the lines up to the class's declaration
+        List<String> top = lines.stream().takeWhile(l -> !l.matches("^(public |abstract |final )*(class|record|interface|enum) .*")).toList();
+        if (lines.size() > LONGEST && top.stream().noneMatch(l -> l.contains("Long because"))) {
           unexplained.add(file + " (" + lines.size() + " lines)");
         }
       }

@@ -43,10 +43,14 @@ class RoutePlaceholdersTest {
   }
 
   @Test
-  void secretsTheRoutesHaveNoUseForAreKeptFromThem() {
-    Properties given = Settings.of(Map.of("db.password", "hunter2", "admin.key", "k")).forRoutes();
-    assertThat(given).doesNotContainKey("rapport.db.password").doesNotContainKey("rapport.admin.key");
-    assertThat(given).containsKey("rapport.webhook.url").containsKey("rapport.ingest.key");
+  void theKeysAndTheDatabasePasswordAreKeptFromTheRoutes() {
+    Properties given = Settings.of(Map.of("db.password", "hunter2", "admin.key", "k", "ingest.key", "i",
+        "read.key", "r", "admin.keys", "alice:a", "codes.key", "c")).forRoutes();
+    for (String kept : new String[] {"db.password", "admin.key", "ingest.key", "read.key", "admin.keys", "codes.key"}) {
+      assertThat(given).doesNotContainKey("rapport." + kept);
+    }
+    assertThat(given.values()).doesNotContain("hunter2", "k", "i", "r", "alice:a", "c");
+    assertThat(given).containsKey("rapport.webhook.url").containsKey("rapport.ingest.max-batch-items");
   }
 
   @Test

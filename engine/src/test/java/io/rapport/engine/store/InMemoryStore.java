@@ -25,6 +25,8 @@ public final class InMemoryStore implements Store {
   /** When set, writes wait for it: lets a test queue touchpoints behind a slow commit. */
   public volatile CountDownLatch writeGate;
   public volatile RuntimeException failNextWrite;
+  /** A touchpoint id the store refuses, as a database refuses a value it cannot hold: every write holding it fails. */
+  public volatile String refused;
   /** When set, the census of the customers' slice that begins at this page fails, once. */
   public volatile Long failCensusAtPage;
   /** The census slices counted, in order. */
@@ -35,6 +37,29 @@ public final class InMemoryStore implements Store {
   @Override
   public synchronized Set<String> knownTouchpoints(Collection<String> ids) {
     return ids.stream().filter(touchpoints::containsKey).collect(Collectors.toSet());
+  }
+
+  @Override
+  public synchronized Map<String, String> outcomes(Collection<String> ids) {
+    Map<String, String> found = new HashMap<>();
+    ids.stream().filter(touchpoints::containsKey).forEach(id -> found.put(id, touchpoints.get(id).outcome()));
+    return found;
+  }
+
+  @Override
+  public synchronized List<StoredTouchpoint> storedTouchpoints(Collection<String> ids) {
+    return ids.stream().filter(touchpoints::containsKey).map(id -> stored(touchpoints.get(id))).toList();
+  }
+
+  @Override
+  public synchronized List<StoredTouchpoint> touchpointsWithOutcome(String outcome, String afterId, int limit) {
+    return touchpoints.values().stream().filter(d -> d.outcome().equals(outcome))
+        .filter(d -> afterId == null || d.touchpoint().id().compareTo(afterId) > 0)
+        .sorted(java.util.Comparator.comparing(d -> d.touchpoint().id())).limit(limit).map(InMemoryStore::stored).toList();
+  }
+
+  private static StoredTouchpoint stored(Decided d) {
+    return new StoredTouchpoint(d.touchpoint(), d.outcome(), d.error(), Instant.EPOCH);
   }
 
   @Override
@@ -69,7 +94,10 @@ public final class InMemoryStore implements Store {
         throw failure;
       }
       for (Decided d : batch.decided()) {
-        if (touchpoints.containsKey(d.touchpoint().id())) {
+        if (d.touchpoint().id().equals(refused)) {
+          throw new StoreException("value out of range for touchpoint " + refused, null, false);
+        }
+        if (!d.again() && touchpoints.containsKey(d.touchpoint().id())) {
           throw new TouchpointAlreadyStored("touchpoint " + d.touchpoint().id() + " is stored", null);
         }
       }

@@ -127,7 +127,14 @@ public final class ScenarioRunner {
       if (x.has("params")) {
         x.get("params").fields().forEachRemaining(p -> {
           Object v = a.params().get(p.getKey());
-          same(diff, where + ".params." + p.getKey(), p.getValue().asText(), v == null ? null : v.toString());
+          String expectedText = p.getValue().asText();
+          String actualText = v == null ? null : v.toString();
+          // "R15-*": a text that begins so (a discount code is keyed with the server's secret)
+          if (expectedText.endsWith("*") && actualText != null
+              && actualText.startsWith(expectedText.substring(0, expectedText.length() - 1))) {
+            return;
+          }
+          same(diff, where + ".params." + p.getKey(), expectedText, actualText);
         });
       }
     }

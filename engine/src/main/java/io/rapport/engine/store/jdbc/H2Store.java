@@ -49,6 +49,7 @@ final class H2Store extends JdbcStore {
         }
         throw e;
       }
+      recordRedecided(c, batch);
       customers.write(c, batch.customers(), now);
       transitions.insert(c, batch.decided(), now);
       List<OutboxAction> claimed = outbox.insert(c, batch.decided(), now, batch.claimUntil());

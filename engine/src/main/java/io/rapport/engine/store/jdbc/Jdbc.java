@@ -80,7 +80,7 @@ final class Jdbc {
     return s.length() <= max ? s : s.substring(0, max);
   }
 
-  /** Connection trouble and serialization conflicts are worth retrying; bad data is not. */
+  /** Connection trouble, conflicts and a misconfigured server are worth retrying; data the store refuses is not. */
   static StoreException failure(String what, SQLException e) {
     boolean retriable = true;
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -91,8 +91,10 @@ final class Jdbc {
         retriable = true;
         break;
       }
+      // Data the store refuses (22: a value it cannot hold, 23: a constraint) fails again whatever is tried; a
+      // missing table or permission (42) is the server's to fix, and a client's retry will pass once it is.
       String state = t instanceof SQLException s ? s.getSQLState() : null;
-      if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"))) {
+      if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
         retriable = false;
       }
     }

@@ -5,10 +5,13 @@ import io.rapport.engine.store.Census;
 import io.rapport.engine.store.CensusSlice;
 import io.rapport.engine.store.ClaimedTimers;
 import io.rapport.engine.store.CustomerJourney;
+import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.RuleVersion;
 import io.rapport.engine.store.Store;
+import io.rapport.engine.store.StoreException;
+import io.rapport.engine.store.StoredTouchpoint;
 import io.rapport.engine.store.WriteBatch;
 import io.rapport.rules.Customer;
 import io.rapport.rules.Touchpoint;
@@ -72,6 +75,38 @@ public abstract class JdbcStore implements Store {
   @Override
   public Set<String> knownTouchpoints(Collection<String> ids) {
     return touchpoints.known(ids);
+  }
+
+  @Override
+  public Map<String, String> outcomes(Collection<String> ids) {
+    return touchpoints.outcomes(ids);
+  }
+
+  @Override
+  public List<StoredTouchpoint> storedTouchpoints(Collection<String> ids) {
+    return touchpoints.byIds(ids);
+  }
+
+  @Override
+  public List<StoredTouchpoint> touchpointsWithOutcome(String outcome, String afterId, int limit) {
+    if (!Decided.RULE_ERROR.equals(outcome)) {
+      throw new IllegalArgumentException("only " + Decided.RULE_ERROR + " touchpoints are listed");
+    }
+    return touchpoints.withOutcome(outcome, afterId, limit);
+  }
+
+  /**
+   * Records the outcome of the batch's touchpoints decided again, in the batch's transaction.
+   *
+   * @throws StoreException when one of them is no rule error any more: another server decided it again meanwhile
+   */
+  void recordRedecided(Connection c, WriteBatch batch) throws SQLException {
+    boolean[] changed = touchpoints.redecided(c, batch.decided());
+    for (boolean ok : changed) {
+      if (!ok) {
+        throw new StoreException("a touchpoint of the batch was decided again elsewhere meanwhile", null, true);
+      }
+    }
   }
 
   @Override

@@ -191,11 +191,14 @@ final class PostgresGroupCommit {
    * Writers skip the lookup of stored ids until that happens, as it rarely does.
    */
   private static void copyTouchpoints(Connection c, WriteBatch batch, String now) throws SQLException {
-    if (batch.decided().isEmpty()) {
-      return;
+    if (batch.decided().stream().allMatch(Decided::again)) {
+      return; // none, or only touchpoints stored before and decided again
     }
     StringBuilder csv = new StringBuilder(batch.decided().size() * 160);
     for (Decided d : batch.decided()) {
+      if (d.again()) {
+        continue;
+      }
       Touchpoint t = d.touchpoint();
       Csv.field(csv, t.id()).append(',');
       Csv.field(csv, t.customerId()).append(',');
@@ -208,10 +211,11 @@ final class PostgresGroupCommit {
       csv.append(',');
       Csv.field(csv, t.currency()).append(',');
       Csv.field(csv, t.properties().isEmpty() ? null : new JsonObject(t.properties()).encode()).append(',');
-      csv.append(now).append(',').append(d.outcome()).append('\n');
+      csv.append(now).append(',').append(d.outcome()).append(',');
+      Csv.field(csv, d.error()).append('\n');
     }
     copy(c, "COPY touchpoints (id, customer_id, type, channel, occurred_at, amount, currency, properties,"
-        + " received_at, outcome) FROM STDIN WITH (FORMAT csv)", csv);
+        + " received_at, outcome, error) FROM STDIN WITH (FORMAT csv)", csv);
   }
 
   /** Whether the write failed on a touchpoint id that is already stored. */

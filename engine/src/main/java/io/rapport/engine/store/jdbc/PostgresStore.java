@@ -42,10 +42,12 @@ final class PostgresStore extends JdbcStore {
     }
   }
 
-  private static List<OutboxAction> write(Connection c, WriteBatch batch, boolean toleratingStoredActions)
+  private List<OutboxAction> write(Connection c, WriteBatch batch, boolean toleratingStoredActions)
       throws SQLException {
     try {
-      return PostgresGroupCommit.write(c, batch, toleratingStoredActions);
+      List<OutboxAction> claimed = PostgresGroupCommit.write(c, batch, toleratingStoredActions);
+      recordRedecided(c, batch);
+      return claimed;
     } catch (SQLException e) {
       // both rolled back like any failure
       if (PostgresGroupCommit.isStoredTouchpoint(e)) {
