@@ -72,17 +72,12 @@ final class H2Store extends JdbcStore {
   }
 
   @Override
-  public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
-    return jdbc.inTransaction("cannot claim due actions", c -> outbox.claimDue(c, now, limit, lease, " FOR UPDATE"));
+  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease) throws SQLException {
+    return outbox.claimDue(c, now, limit, lease, " FOR UPDATE");
   }
 
   @Override
-  public void recordDeliveries(List<Delivery> deliveries) {
-    if (!deliveries.isEmpty()) {
-      jdbc.inTransaction("cannot record deliveries", c -> {
-        outbox.record(c, deliveries);
-        return null;
-      });
-    }
+  void record(Connection c, List<Delivery> deliveries) throws SQLException {
+    outbox.record(c, deliveries);
   }
 }

@@ -174,14 +174,29 @@ public abstract class JdbcStore implements Store {
     pool.close();
   }
 
-  // Declared again to say what each database's subclass must provide.
+  @Override
+  public final List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
+    return jdbc.inTransaction("cannot claim due actions", c -> claimDue(c, now, limit, lease));
+  }
+
+  @Override
+  public final void recordDeliveries(List<Delivery> deliveries) {
+    if (!deliveries.isEmpty()) {
+      jdbc.inTransaction("cannot record deliveries", c -> {
+        record(c, deliveries);
+        return null;
+      });
+    }
+  }
+
+  // What each database's subclass provides.
 
   @Override
   public abstract List<OutboxAction> write(WriteBatch batch);
 
-  @Override
-  public abstract List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease);
+  /** Claims due actions, in a transaction already open on {@code c}. */
+  abstract List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease) throws SQLException;
 
-  @Override
-  public abstract void recordDeliveries(List<Delivery> deliveries);
+  /** Records delivery results, in a transaction already open on {@code c}. */
+  abstract void record(Connection c, List<Delivery> deliveries) throws SQLException;
 }

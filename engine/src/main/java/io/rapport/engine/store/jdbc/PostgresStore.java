@@ -68,17 +68,12 @@ final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
-    return jdbc.inTransaction("cannot claim due actions", c -> PostgresOutbox.claim(c, now, limit, lease));
+  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease) throws SQLException {
+    return PostgresOutbox.claim(c, now, limit, lease);
   }
 
   @Override
-  public void recordDeliveries(List<Delivery> deliveries) {
-    if (!deliveries.isEmpty()) {
-      jdbc.inTransaction("cannot record deliveries", c -> {
-        PostgresOutbox.record(c, deliveries);
-        return null;
-      });
-    }
+  void record(Connection c, List<Delivery> deliveries) throws SQLException {
+    PostgresOutbox.record(c, deliveries);
   }
 }
