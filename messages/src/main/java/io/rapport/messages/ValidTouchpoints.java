@@ -8,11 +8,17 @@ import java.util.List;
 /**
  * Touchpoints that passed {@link TouchpointReader}, handed to the engine on the event bus as they are: a JSON copy
  * would cost the HTTP route a fifth of its time. The sender lets go of the list once sent, and it never leaves this
- * JVM, so sharing it is safe.
+ * JVM, so sharing it is safe. A backfill is history being imported: it computes stages and KPIs, and the actions it
+ * leads to are recorded but never sent.
  */
-public record ValidTouchpoints(List<CanonicalTouchpoint> items) {
+public record ValidTouchpoints(List<CanonicalTouchpoint> items, boolean backfill) {
   public ValidTouchpoints {
     items = List.copyOf(items);
+  }
+
+  /** Live touchpoints, not a backfill. */
+  public ValidTouchpoints(List<CanonicalTouchpoint> items) {
+    this(items, false);
   }
 
   /** Lets the event bus carry {@code ValidTouchpoints} (again, if a previous start registered it). */
