@@ -26,6 +26,7 @@ import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.engine.timers.TimerScheduler;
+import io.rapport.routes.ChannelMessages;
 import io.rapport.routes.Channels;
 import io.rapport.rules.DiscountCodes;
 import io.rapport.rules.RuleLimits;
@@ -177,7 +178,8 @@ public final class Server implements AutoCloseable {
       });
 
       channels = Channels.start(vertx, router, settings.forRoutes(), extraRoutes(settings),
-          Map.of(IngestKey.BEAN, new IngestKey(keys.accepted(Scope.INGEST), keys.open(Scope.INGEST))));
+          Map.of(IngestKey.BEAN, new IngestKey(keys.accepted(Scope.INGEST), keys.open(Scope.INGEST)),
+              ChannelMessages.BEAN, new ChannelMessages(registry)));
       HttpServer http =
           vertx.createHttpServer(httpOptions(settings))
               .requestHandler(router)

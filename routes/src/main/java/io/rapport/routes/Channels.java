@@ -28,11 +28,18 @@ import org.apache.camel.support.ResourceHelper;
 public final class Channels implements AutoCloseable {
   /** The default route files, in the classpath folder rapport/routes. */
   public static final List<String> DEFAULT_ROUTES =
-      List.of("touchpoints-http.yaml", "touchpoints-drop-folder.yaml", "actions-out.yaml", "connectors.yaml");
+      List.of("touchpoints-http.yaml", "touchpoints-drop-folder.yaml", "touchpoints-kafka.yaml",
+          "touchpoints-rabbitmq.yaml", "touchpoints-mqtt.yaml", "actions-out.yaml", "connectors.yaml");
   /** The prefix of the placeholders routes read their settings by: {@code {{rapport.webhook.url}}}. */
   public static final String PLACEHOLDER_PREFIX = "rapport.";
   /** The setting that turns the drop-folder route on: a folder, or empty for none. */
   public static final String DROP_DIR = PLACEHOLDER_PREFIX + "drop.dir";
+  /** The default routes that are on only when a setting is (an address): the route file and that setting. */
+  public static final Map<String, String> ROUTES_ON_WHEN_SET = Map.of(
+      "touchpoints-drop-folder.yaml", PLACEHOLDER_PREFIX + "drop.dir",
+      "touchpoints-kafka.yaml", PLACEHOLDER_PREFIX + "kafka.brokers",
+      "touchpoints-rabbitmq.yaml", PLACEHOLDER_PREFIX + "amqp.uri",
+      "touchpoints-mqtt.yaml", PLACEHOLDER_PREFIX + "mqtt.url");
   /** The setting that bounds an HTTP request's body. */
   public static final String MAX_BODY_BYTES = PLACEHOLDER_PREFIX + "ingest.max-body-bytes";
 
@@ -46,7 +53,8 @@ public final class Channels implements AutoCloseable {
    * Starts Camel with the default routes and {@code extraRouteFiles}.
    *
    * @param settings the value of every {{rapport.*}} placeholder the routes use
-   * @param serverBeans what the server itself provides the routes, by name ({@link IngestKey#BEAN})
+   * @param serverBeans what the server itself provides the routes, by name ({@link IngestKey#BEAN}, {@link
+   *     ChannelMessages#BEAN})
    */
   public static Channels start(Vertx vertx, Router router, Properties settings, List<Path> extraRouteFiles,
       Map<String, Object> serverBeans) throws Exception {
@@ -69,8 +77,9 @@ public final class Channels implements AutoCloseable {
 
     List<Resource> routes = new ArrayList<>();
     for (String name : DEFAULT_ROUTES) {
-      if (name.equals("touchpoints-drop-folder.yaml") && required(settings, DROP_DIR).isBlank()) {
-        continue; // no drop folder configured
+      String onWhen = ROUTES_ON_WHEN_SET.get(name);
+      if (onWhen != null && settings.getProperty(onWhen, "").isBlank()) {
+        continue; // that channel is not configured
       }
       routes.add(ResourceHelper.resolveMandatoryResource(camel, "classpath:rapport/routes/" + name));
     }

@@ -3,6 +3,7 @@ package io.rapport.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rapport.messages.ActionMessage;
 import io.rapport.messages.Addresses;
 import io.rapport.messages.CanonicalTouchpoint;
@@ -48,6 +49,7 @@ class ChannelsTest {
   private volatile int engineFailure;
   private volatile int receiverStatus = 200;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final ChannelMessages counts = new ChannelMessages(new SimpleMeterRegistry());
 
   @BeforeAll
   void start(@TempDir Path dropDir) throws Exception {
@@ -71,7 +73,7 @@ class ChannelsTest {
     Properties p = settings();
     p.setProperty("rapport.drop.dir", drop.toString());
     p.setProperty("rapport.webhook.url", "http://127.0.0.1:" + receiver.actualPort() + "/hook?token=s3cret");
-    channels = Channels.start(vertx, router, p, List.of(), Map.of(IngestKey.BEAN, new IngestKey(List.of(), true)));
+    channels = Channels.start(vertx, router, p, List.of(), Map.of(IngestKey.BEAN, new IngestKey(List.of(), true), ChannelMessages.BEAN, counts));
     server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -126,6 +128,7 @@ class ChannelsTest {
     assertThat(r.headers().firstValue("X-Secret-Header")).isEmpty();
     assertThat(engineGot).hasSize(1);
     assertThat(engineGot.get(0).get(1).id()).isEqualTo("b");
+    assertThat(counts.count("http", ChannelMessages.ACCEPTED)).isEqualTo(2);
   }
 
   @Test
@@ -142,6 +145,7 @@ class ChannelsTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(engineGot).isEmpty();
+    assertThat(counts.count("http", ChannelMessages.REJECTED)).as("each refused request").isEqualTo(5);
   }
 
   @Test
@@ -150,7 +154,8 @@ class ChannelsTest {
     try {
       Router router = Router.router(other);
       Channels keyed = Channels.start(other, router, settings(), List.of(),
-          Map.of(IngestKey.BEAN, new IngestKey(List.of("sekret", "the-admin-key"), false)));
+          Map.of(IngestKey.BEAN, new IngestKey(List.of("sekret", "the-admin-key"), false),
+              ChannelMessages.BEAN, new ChannelMessages(new SimpleMeterRegistry())));
       HttpServer s = other.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + s.actualPort() + "/v1/touchpoints");

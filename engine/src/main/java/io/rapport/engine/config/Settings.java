@@ -165,6 +165,46 @@ public final class Settings {
           + "slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one "
           + "connection's time, 1 counts as fast as half a connection's time allows.");
 
+  // h28a, channels in from brokers: Kafka, RabbitMQ, MQTT. Each channel is on when its address is set.
+  public static final Setting<String> KAFKA_BROKERS =
+      text("kafka.brokers", "", "Kafka bootstrap servers (host:port,...); empty: no Kafka channel or connector.");
+  public static final Setting<String> KAFKA_TOUCHPOINTS_TOPIC =
+      Setting.of("kafka.touchpoints-topic", "rapport.touchpoints", "Kafka topic of canonical touchpoints (JSON "
+          + "values keyed by customer id) that the Kafka channel reads.", Settings::brokerName);
+  public static final Setting<String> KAFKA_GROUP =
+      Setting.of("kafka.group", "rapport", "Kafka consumer group of the Kafka channel; its offsets are committed "
+          + "once the touchpoints are stored.", Settings::brokerName);
+  public static final Setting<String> KAFKA_DEAD_LETTER_TOPIC =
+      Setting.of("kafka.dead-letter-topic", "rapport.touchpoints.dlq", "Kafka topic the Kafka channel sends records "
+          + "that are not valid touchpoints to, as they came, with the reason in the header rapport-reason.",
+          Settings::brokerName);
+  public static final Setting<String> AMQP_URI =
+      Setting.secret("amqp.uri", "", "RabbitMQ (AMQP 0.9.1) URI, amqp://user:password@host:5672/vhost; empty: no "
+          + "RabbitMQ channel. A secret, since it carries the password.");
+  public static final Setting<String> AMQP_TOUCHPOINTS_QUEUE =
+      Setting.of("amqp.touchpoints-queue", "rapport.touchpoints", "Durable RabbitMQ queue of canonical touchpoints "
+          + "that the RabbitMQ channel reads (declared if missing); refused messages go to NAME.dlq.",
+          Settings::brokerName);
+  public static final Setting<Integer> AMQP_PREFETCH =
+      integer("amqp.prefetch", "250", 1, 65_535, "Most RabbitMQ messages delivered to the server and not yet "
+          + "acknowledged; a message is acknowledged once its touchpoints are stored.");
+  public static final Setting<String> MQTT_URL =
+      text("mqtt.url", "", "MQTT v5 broker, tcp://host:1883 (ssl://host:8883); empty: no MQTT channel.");
+  public static final Setting<String> MQTT_TOUCHPOINTS_TOPIC =
+      Setting.of("mqtt.touchpoints-topic", "rapport/touchpoints/#", "MQTT topic filter of canonical touchpoints the "
+          + "MQTT channel subscribes to, at QoS 1.", Settings::brokerName);
+  public static final Setting<String> MQTT_DEAD_LETTER_TOPIC =
+      Setting.of("mqtt.dead-letter-topic", "rapport/dead-letters/touchpoints", "MQTT topic the MQTT channel "
+          + "publishes messages that are not valid touchpoints to, as they came, with the reason in the user "
+          + "property rapport-reason; it must not match mqtt.touchpoints-topic.", Settings::brokerName);
+  public static final Setting<String> MQTT_CLIENT_ID =
+      Setting.of("mqtt.client-id", "rapport", "MQTT client id of the MQTT channel: the broker keeps its session (and "
+          + "the messages published meanwhile) for a day while the server is down. Unique per server.",
+          Settings::brokerName);
+  public static final Setting<Integer> MQTT_IN_FLIGHT =
+      integer("mqtt.in-flight", "100", 1, 65_535, "Most MQTT messages delivered to the server and not yet "
+          + "acknowledged; a message is acknowledged once its touchpoints are stored.");
+
   /** Every key, in the order the documentation lists them. */
   public static final List<Setting<?>> ALL =
       List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_FLUSH_AFTER_KB,
@@ -173,7 +213,10 @@ public final class Settings {
           ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
           OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
           ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, CODES_KEY, RULES_WATCH_INTERVAL, METRICS_REFRESH,
-          METRICS_COUNT_SPACING);
+          METRICS_COUNT_SPACING,
+          KAFKA_BROKERS, KAFKA_TOUCHPOINTS_TOPIC, KAFKA_GROUP, KAFKA_DEAD_LETTER_TOPIC, AMQP_URI,
+          AMQP_TOUCHPOINTS_QUEUE, AMQP_PREFETCH, MQTT_URL, MQTT_TOUCHPOINTS_TOPIC, MQTT_DEAD_LETTER_TOPIC, MQTT_CLIENT_ID,
+          MQTT_IN_FLIGHT);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
@@ -327,6 +370,10 @@ public final class Settings {
   }
 
   private void checkTogether() {
+    if (mqttFilterMatches(get(MQTT_TOUCHPOINTS_TOPIC), get(MQTT_DEAD_LETTER_TOPIC))) {
+      throw new ConfigException(MQTT_DEAD_LETTER_TOPIC.key() + " must not match " + MQTT_TOUCHPOINTS_TOPIC.key()
+          + ", or refused messages would come back");
+    }
     if (get(MAX_IN_FLIGHT) < get(MAX_BATCH_ITEMS)) {
       throw new ConfigException(MAX_IN_FLIGHT.key() + " must be at least " + MAX_BATCH_ITEMS.key()
           + ", or a full batch could never be accepted");
@@ -351,6 +398,29 @@ public final class Settings {
       b.append(s.key()).append('=').append(s.secret() && !v.isEmpty() ? "****" : v).append(", ");
     }
     return b.append(']').toString();
+  }
+
+  /** A topic, queue, group or client name: printable, no spaces, no placeholders' braces. */
+  private static String brokerName(String v) {
+    if (v.isEmpty() || v.length() > 249 || !v.chars().allMatch(c -> c > ' ' && c < 127 && c != '{' && c != '}')) {
+      throw new IllegalArgumentException("is not a name: 1 to 249 printable characters without spaces or braces");
+    }
+    return v;
+  }
+
+  /** Whether an MQTT topic filter (with + and #) matches a topic. */
+  static boolean mqttFilterMatches(String filter, String topic) {
+    String[] f = filter.split("/", -1);
+    String[] t = topic.split("/", -1);
+    for (int i = 0; i < f.length; i++) {
+      if (f[i].equals("#")) {
+        return true;
+      }
+      if (i >= t.length || !(f[i].equals("+") || f[i].equals(t[i]))) {
+        return false;
+      }
+    }
+    return f.length == t.length;
   }
 
   private static Setting<String> text(String key, String def, String description) {
