@@ -1,0 +1,70 @@
+package io.rapport.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The MQTT v5 channel against Mosquitto on 127.0.0.1:1883: each test on topics and a client id of its own. */
+class MqttChannelIT extends BrokerChannelContract {
+  static final String URL = "tcp://127.0.0.1:1883";
+  private MqttClient client;
+  private String topics;
+  private final BlockingQueue<DeadLetter> dead = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void connect() throws Exception {
+    topics = "rapport-test/" + run;
+    client = new MqttClient(URL, "test-" + run, new MemoryPersistence());
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setCleanStart(true);
+    client.connect(options);
+    client.subscribe(topics + "/dead", 1, (topic, m) -> {
+      String reason = m.getProperties().getUserProperties().stream().filter(p -> p.getKey().equals("rapport-reason"))
+          .map(UserProperty::getValue).findFirst().orElse(null);
+      dead.add(new DeadLetter(new String(m.getPayload(), StandardCharsets.UTF_8), reason));
+    });
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    client.disconnect();
+    client.close();
+  }
+
+  @Override
+  String channel() {
+    return "mqtt";
+  }
+
+  @Override
+  Map<String, String> channelSettings() {
+    return Map.of("mqtt.url", URL, "mqtt.touchpoints-topic", topics + "/touchpoints/#", "mqtt.dead-letter-topic",
+        topics + "/dead", "mqtt.client-id", "rapport-" + run);
+  }
+
+  @Override
+  void publish(String customer, String body) throws Exception {
+    MqttMessage m = new MqttMessage(body.getBytes(StandardCharsets.UTF_8));
+    m.setQos(1);
+    client.publish(topics + "/touchpoints/" + customer, m);
+  }
+
+  @Override
+  DeadLetter nextDeadLetter(Duration timeout) throws Exception {
+    DeadLetter d = dead.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (d == null) {
+      throw new AssertionError("no dead letter on " + topics + "/dead");
+    }
+    return d;
+  }
+}
