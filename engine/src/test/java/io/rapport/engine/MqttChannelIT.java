@@ -6,7 +6,12 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -27,12 +32,32 @@ class MqttChannelIT extends BrokerChannelContract {
     client = new MqttClient(URL, "test-" + run, new MemoryPersistence());
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
-    client.connect(options);
-    client.subscribe(topics + "/dead", 1, (topic, m) -> {
-      String reason = m.getProperties().getUserProperties().stream().filter(p -> p.getKey().equals("rapport-reason"))
-          .map(UserProperty::getValue).findFirst().orElse(null);
-      dead.add(new DeadLetter(new String(m.getPayload(), StandardCharsets.UTF_8), reason));
+    // Paho 1.2.5's subscribe with a listener calls itself until the stack overflows: a callback instead
+    client.setCallback(new MqttCallback() {
+      @Override
+      public void messageArrived(String topic, MqttMessage m) {
+        String reason = m.getProperties().getUserProperties().stream().filter(p -> p.getKey().equals("rapport-reason"))
+            .map(UserProperty::getValue).findFirst().orElse(null);
+        dead.add(new DeadLetter(new String(m.getPayload(), StandardCharsets.UTF_8), reason));
+      }
+
+      @Override
+      public void disconnected(MqttDisconnectResponse response) {}
+
+      @Override
+      public void mqttErrorOccurred(MqttException exception) {}
+
+      @Override
+      public void deliveryComplete(IMqttToken token) {}
+
+      @Override
+      public void connectComplete(boolean reconnect, String serverUri) {}
+
+      @Override
+      public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     });
+    client.connect(options);
+    client.subscribe(topics + "/dead", 1);
   }
 
   @AfterEach
