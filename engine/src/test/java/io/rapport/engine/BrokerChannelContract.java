@@ -48,10 +48,19 @@ abstract class BrokerChannelContract {
 
   record DeadLetter(String body, String reason) {}
 
+  private TestDatabase database;
+  private CuttableProxy proxy;
+
   @AfterEach
   void stopServer() throws Exception {
     if (server != null) {
       server.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (database != null) {
+      database.close();
     }
     if (process != null) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -59,7 +68,12 @@ abstract class BrokerChannelContract {
   }
 
   Api startServer() throws Exception {
+    return startServer("");
+  }
+
+  Api startServer(String dbUrl) throws Exception {
     Map<String, String> values = new HashMap<>(channelSettings());
+    values.put("db.url", dbUrl);
     values.put("http.port", "0");
     values.put("data.dir", dataDir.toString());
     values.put("admin.key", ServerContract.ADMIN_KEY);
@@ -136,6 +150,32 @@ abstract class BrokerChannelContract {
     assertThat(counted(api, "accepted")).isEqualTo(1);
   }
 
+  @Test
+  void whileTheStoreIsDownMessagesWaitInTheBrokerAndNoneIsDropped() throws Exception {
+    database = TestDatabase.create();
+    proxy = new CuttableProxy(5432);
+    Api api = startServer(database.url().replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port()));
+    String eve = "eve-" + run;
+    publish(eve, tp.of("e0-" + run, eve, "purchase", Duration.ofMinutes(0), 5.0));
+    await().atMost(Duration.ofSeconds(60)).until(() -> orders(api, eve) == 1);
+    proxy.cut();
+    for (int i = 1; i <= 10; i++) {
+      String customer = "out" + i + "-" + run;
+      publish(customer, tp.of("o" + i + "-" + run, customer, "purchase", Duration.ofMinutes(i), 5.0));
+    }
+    publish(eve, tp.of("e1-" + run, eve, "purchase", Duration.ofMinutes(20), 5.0));
+    Thread.sleep(6_000); // the engine refuses: the channel holds the messages and hands them again
+    assertThat(counted(api, "accepted")).as("nothing stored during the outage").isEqualTo(1);
+    proxy.restore();
+    await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> orders(api, eve) == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> counted(api, "accepted") == 12);
+    for (int i = 1; i <= 10; i++) {
+      assertThat(orders(api, "out" + i + "-" + run)).as("orders of out" + i).isEqualTo(1);
+    }
+    assertThat(stage(api, eve)).isEqualTo("REPEAT");
+    assertThat(counted(api, "rejected")).as("a refusal for now is no dead letter").isZero();
+  }
+
   /** Messages per customer in the kill -9 test. */
   private static final int PURCHASES = 4;
   private static final int CUSTOMERS = 100;
@@ -202,7 +242,7 @@ abstract class BrokerChannelContract {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/" + channel() + "-channel-" + run + ".log")));
     Process p = pb.start();
     Api api = new Api(port).as(ServerContract.ADMIN_KEY);
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+    await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
         .until(() -> p.isAlive() && api.get("/health/ready").status() == 200);
     return p;
   }

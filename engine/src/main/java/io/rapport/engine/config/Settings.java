@@ -178,6 +178,9 @@ public final class Settings {
       Setting.of("kafka.dead-letter-topic", "rapport.touchpoints.dlq", "Kafka topic the Kafka channel sends records "
           + "that are not valid touchpoints to, as they came, with the reason in the header rapport-reason.",
           Settings::brokerName);
+  public static final Setting<Integer> KAFKA_MAX_POLL_RECORDS =
+      integer("kafka.max-poll-records", "500", 1, 100_000, "Most Kafka records the Kafka channel takes in one poll "
+          + "and hands the engine as one batch; at most ingest.max-batch-items.");
   public static final Setting<String> AMQP_URI =
       Setting.secret("amqp.uri", "", "RabbitMQ (AMQP 0.9.1) URI, amqp://user:password@host:5672/vhost; empty: no "
           + "RabbitMQ channel. A secret, since it carries the password.");
@@ -214,7 +217,8 @@ public final class Settings {
           OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
           ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, CODES_KEY, RULES_WATCH_INTERVAL, METRICS_REFRESH,
           METRICS_COUNT_SPACING,
-          KAFKA_BROKERS, KAFKA_TOUCHPOINTS_TOPIC, KAFKA_GROUP, KAFKA_DEAD_LETTER_TOPIC, AMQP_URI,
+          KAFKA_BROKERS, KAFKA_TOUCHPOINTS_TOPIC, KAFKA_GROUP, KAFKA_DEAD_LETTER_TOPIC, KAFKA_MAX_POLL_RECORDS,
+          AMQP_URI,
           AMQP_TOUCHPOINTS_QUEUE, AMQP_PREFETCH, MQTT_URL, MQTT_TOUCHPOINTS_TOPIC, MQTT_DEAD_LETTER_TOPIC, MQTT_CLIENT_ID,
           MQTT_IN_FLIGHT);
 
@@ -370,6 +374,10 @@ public final class Settings {
   }
 
   private void checkTogether() {
+    if (get(KAFKA_MAX_POLL_RECORDS) > get(MAX_BATCH_ITEMS)) {
+      throw new ConfigException(KAFKA_MAX_POLL_RECORDS.key() + " must not be above " + MAX_BATCH_ITEMS.key()
+          + ", or the engine would refuse a full poll");
+    }
     if (mqttFilterMatches(get(MQTT_TOUCHPOINTS_TOPIC), get(MQTT_DEAD_LETTER_TOPIC))) {
       throw new ConfigException(MQTT_DEAD_LETTER_TOPIC.key() + " must not match " + MQTT_TOUCHPOINTS_TOPIC.key()
           + ", or refused messages would come back");

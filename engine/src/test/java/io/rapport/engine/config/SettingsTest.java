@@ -126,4 +126,27 @@ class SettingsTest {
     }
     assertThat(table.lines().count()).isEqualTo(Settings.ALL.size() + 2);
   }
+
+  @Test
+  void anMqttDeadLetterTopicTheFilterMatchesIsRefused() {
+    assertThatThrownBy(() -> Settings.of(Map.of("mqtt.touchpoints-topic", "shop/+/events/#",
+        "mqtt.dead-letter-topic", "shop/eu/events/dead")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.dead-letter-topic");
+    assertThat(Settings.of(Map.of("mqtt.touchpoints-topic", "shop/+/events", "mqtt.dead-letter-topic",
+        "shop/eu/events/dead")).get(Settings.MQTT_DEAD_LETTER_TOPIC)).isEqualTo("shop/eu/events/dead");
+  }
+
+  @Test
+  void aKafkaPollLargerThanTheEngineTakesIsRefused() {
+    assertThatThrownBy(() -> Settings.of(Map.of("kafka.max-poll-records", "600", "ingest.max-batch-items", "500")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.max-poll-records");
+  }
+
+  @Test
+  void theAmqpUriIsASecretAndBrokerNamesHaveNoSpaces() {
+    Settings s = Settings.of(Map.of("amqp.uri", "amqp://app:hunter2@mq:5672/%2F"));
+    assertThat(s.toString()).doesNotContain("hunter2");
+    assertThatThrownBy(() -> Settings.of(Map.of("kafka.touchpoints-topic", "my topic")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.touchpoints-topic");
+  }
 }
