@@ -1,6 +1,7 @@
 package io.rapport.routes.ingest;
 
 import io.rapport.messages.CanonicalTouchpoint;
+import io.rapport.messages.IngestResult;
 import io.rapport.messages.RejectedInput;
 import io.rapport.messages.TouchpointReader;
 import io.rapport.messages.ValidTouchpoints;
@@ -10,40 +11,86 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import io.rapport.routes.mappings.Mappings;
+import io.rapport.routes.metrics.ChannelMessages;
+import io.vertx.core.json.JsonObject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * A dropped NDJSON file: validated whole (a file with any bad line is not ingested), then sent in chunks; a rejected
- * file gets a NAME.errors.json report in the .failed folder it moves to.
+ * A dropped file, NDJSON or CSV: validated whole (a file with any bad line or row is not ingested), then sent in
+ * chunks; a rejected file gets a NAME.errors.json report in the .failed folder it moves to. A drop file marked as a
+ * backfill hands its touchpoints over as history, whose actions are recorded but never sent.
  */
 public final class DropFile {
   /** Header naming the folder (inside the drop folder) the file moves to when done. */
   public static final String MOVE_TO = "RapportMoveTo";
   public static final String DONE = ".done";
   public static final String FAILED = ".failed";
+  /** The channel the drop folder's touchpoints are counted under. */
+  public static final String CHANNEL = "file";
   private int chunkSize = 1000;
+  private boolean backfill;
+  private Mappings mappings = Mappings.in("");
+  private ChannelMessages messages;
+
+  /** Whether this folder's files are history (backfill) rather than live touchpoints. */
+  public void setBackfill(boolean backfill) {
+    this.backfill = backfill;
+  }
+
+  /** The folder of the integrator's mappings (csv-PREFIX.jsonata); empty: the shipped ones only. */
+  public void setMappingsDir(String dir) {
+    this.mappings = Mappings.in(dir);
+  }
+
+  /** Where outcomes are counted; none: not counted. */
+  public void setMessages(ChannelMessages messages) {
+    this.messages = messages;
+  }
 
   /** Touchpoints sent to the engine in one request. */
   public void setChunkSize(int chunkSize) {
     this.chunkSize = chunkSize;
   }
 
-  /** Validates the file and replaces the body with its chunks. */
+  /**
+   * Validates the file and replaces the body with its chunks: a CSV file is checked in a first pass over the file and
+   * read again chunk by chunk as they are handed over, so that its size is not held in memory.
+   */
   public void split(Exchange exchange) {
     Message m = exchange.getMessage();
     m.setHeader(MOVE_TO, DONE);
+    String name = m.getHeader(Exchange.FILE_NAME_ONLY, String.class);
+    if (name != null && name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      CsvFile csv = new CsvFile(Path.of(m.getHeader("CamelFileAbsolutePath", String.class)), mappings, chunkSize, backfill);
+      csv.check();
+      m.setBody(csv.chunks());
+      return;
+    }
     List<CanonicalTouchpoint> all =
         TouchpointReader.parse(TouchpointReader.NDJSON, m.getBody(byte[].class), Integer.MAX_VALUE);
     List<ValidTouchpoints> chunks = new ArrayList<>();
     for (int i = 0; i < all.size(); i += chunkSize) {
-      chunks.add(new ValidTouchpoints(all.subList(i, Math.min(all.size(), i + chunkSize))));
+      chunks.add(new ValidTouchpoints(all.subList(i, Math.min(all.size(), i + chunkSize)), backfill));
     }
     m.setBody(chunks);
   }
 
+  /** Counts the engine's answer to one chunk. */
+  public void answered(Exchange exchange) {
+    JsonObject reply = exchange.getMessage().getBody(JsonObject.class);
+    if (messages != null && reply != null) {
+      messages.answered(CHANNEL, IngestResult.fromJson(reply));
+    }
+  }
+
   /** Writes the report of a rejected file beside where it is moved. */
   public void reject(Exchange exchange) throws IOException {
+    if (messages != null) {
+      messages.rejected(CHANNEL);
+    }
     RejectedInput r = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedInput.class);
     Message m = exchange.getMessage();
     Path dir = Path.of(m.getHeader(Exchange.FILE_PARENT, String.class)).resolve(FAILED);
