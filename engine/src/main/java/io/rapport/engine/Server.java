@@ -30,7 +30,7 @@ import io.rapport.routes.Channels;
 import io.rapport.rules.DiscountCodes;
 import io.rapport.rules.RuleLimits;
 import io.rapport.routes.ingest.IngestKey;
-import io.rapport.routes.metrics.ChannelMessages;
+import io.rapport.routes.ChannelMessages;
 import io.rapport.routes.webhooks.WebhookSignature;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

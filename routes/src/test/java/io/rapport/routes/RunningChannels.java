@@ -5,7 +5,7 @@ import io.rapport.messages.Addresses;
 import io.rapport.messages.CanonicalTouchpoint;
 import io.rapport.messages.ValidTouchpoints;
 import io.rapport.routes.ingest.IngestKey;
-import io.rapport.routes.metrics.ChannelMessages;
+import io.rapport.routes.ChannelMessages;
 import io.rapport.routes.webhooks.WebhookSignature;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

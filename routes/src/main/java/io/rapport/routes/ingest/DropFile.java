@@ -1,7 +1,6 @@
 package io.rapport.routes.ingest;
 
 import io.rapport.messages.CanonicalTouchpoint;
-import io.rapport.messages.IngestResult;
 import io.rapport.messages.RejectedInput;
 import io.rapport.messages.TouchpointReader;
 import io.rapport.messages.ValidTouchpoints;
@@ -13,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import io.rapport.routes.mappings.Mappings;
-import io.rapport.routes.metrics.ChannelMessages;
-import io.vertx.core.json.JsonObject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -28,12 +25,9 @@ public final class DropFile {
   public static final String MOVE_TO = "RapportMoveTo";
   public static final String DONE = ".done";
   public static final String FAILED = ".failed";
-  /** The channel the drop folder's touchpoints are counted under. */
-  public static final String CHANNEL = "file";
   private int chunkSize = 1000;
   private boolean backfill;
   private Mappings mappings = Mappings.in("");
-  private ChannelMessages messages;
 
   /** Whether this folder's files are history (backfill) rather than live touchpoints. */
   public void setBackfill(boolean backfill) {
@@ -45,10 +39,6 @@ public final class DropFile {
     this.mappings = Mappings.in(dir);
   }
 
-  /** Where outcomes are counted; none: not counted. */
-  public void setMessages(ChannelMessages messages) {
-    this.messages = messages;
-  }
 
   /** Touchpoints sent to the engine in one request. */
   public void setChunkSize(int chunkSize) {
@@ -78,19 +68,8 @@ public final class DropFile {
     m.setBody(chunks);
   }
 
-  /** Counts the engine's answer to one chunk. */
-  public void answered(Exchange exchange) {
-    JsonObject reply = exchange.getMessage().getBody(JsonObject.class);
-    if (messages != null && reply != null) {
-      messages.answered(CHANNEL, IngestResult.fromJson(reply));
-    }
-  }
-
   /** Writes the report of a rejected file beside where it is moved. */
   public void reject(Exchange exchange) throws IOException {
-    if (messages != null) {
-      messages.rejected(CHANNEL);
-    }
     RejectedInput r = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedInput.class);
     Message m = exchange.getMessage();
     Path dir = Path.of(m.getHeader(Exchange.FILE_PARENT, String.class)).resolve(FAILED);

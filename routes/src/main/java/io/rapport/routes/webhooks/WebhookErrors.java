@@ -1,7 +1,7 @@
 package io.rapport.routes.webhooks;
 
 import io.rapport.routes.ingest.HttpIngestErrors;
-import io.rapport.routes.metrics.ChannelMessages;
+import io.rapport.routes.ChannelMessages;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

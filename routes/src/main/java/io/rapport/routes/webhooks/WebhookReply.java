@@ -1,7 +1,7 @@
 package io.rapport.routes.webhooks;
 
 import io.rapport.messages.IngestResult;
-import io.rapport.routes.metrics.ChannelMessages;
+import io.rapport.routes.ChannelMessages;
 import io.vertx.core.json.JsonObject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -25,10 +25,8 @@ public final class WebhookReply implements Processor {
     if (body instanceof JsonObject reply) {
       result = IngestResult.fromJson(reply);
       if (messages != null) {
-        messages.answered(channel, result);
+        messages.counted(channel, reply);
       }
-    } else if (messages != null) {
-      messages.ignored(channel);
     }
     m.removeHeaders("*");
     m.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);

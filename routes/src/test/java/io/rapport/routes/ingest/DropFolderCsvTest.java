@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.rapport.messages.CanonicalTouchpoint;
 import io.rapport.routes.RunningChannels;
-import io.rapport.routes.metrics.ChannelMessages;
+import io.rapport.routes.ChannelMessages;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ class DropFolderCsvTest {
     assertThat(((Number) nps.properties().get("score")).intValue()).isEqualTo(9);
     assertThat(nps.occurredAt()).isEqualTo(Instant.parse("2026-11-25T08:00:00Z"));
     assertThat(running.engineGot.get(0).backfill()).isFalse();
-    assertThat(running.messages.count(DropFile.CHANNEL, ChannelMessages.ACCEPTED)).isEqualTo(2);
+    assertThat(running.messages.count("drop-folder", ChannelMessages.ACCEPTED)).isEqualTo(2);
   }
 
   @Test
@@ -78,7 +78,7 @@ class DropFolderCsvTest {
     assertThat(problem.getLong("row")).isEqualTo(2501);
     assertThat(problem.getString("field")).isEqualTo("occurredAt");
     assertThat(running.engineGot).isEmpty();
-    assertThat(running.messages.count(DropFile.CHANNEL, ChannelMessages.REJECTED)).isEqualTo(1);
+    assertThat(running.messages.count("drop-folder", ChannelMessages.REJECTED)).isEqualTo(1);
   }
 
   @Test

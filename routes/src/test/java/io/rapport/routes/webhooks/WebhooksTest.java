@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rapport.messages.CanonicalTouchpoint;
 import io.rapport.routes.RunningChannels;
-import io.rapport.routes.metrics.ChannelMessages;
+import io.rapport.routes.ChannelMessages;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
