@@ -92,7 +92,7 @@ class ShippedMappingsTest {
 
   @Test
   void aMappingInTheFolderOverridesTheShippedOneAndIsReadAgainWhenItChanges(@TempDir Path dir) throws IOException {
-    Mappings mine = Mappings.in(dir.toString());
+    Mappings mine = new Mappings(dir, java.time.Duration.ZERO); // looked at every time, not once a second
     Files.writeString(dir.resolve("nps.jsonata"), "{\"id\": event_id, \"customerId\": \"a\", \"type\": \"review\","
         + " \"occurredAt\": \"2026-11-24T10:15:00Z\"}");
     assertThat(mine.find("nps").orElseThrow().apply(sample("nps-survey-response.json"), Map.of()).get(0)
@@ -104,6 +104,8 @@ class ShippedMappingsTest {
         .isEqualTo("web_visit");
     assertThat(mine.find("shopify")).isPresent(); // the shipped one still serves the others
     assertThat(mine.find("pos")).isEmpty();
+    Files.writeString(dir.resolve("pos.jsonata"), "{\"type\": \"purchase\"}");
+    assertThat(mine.find("pos")).as("a mapping added while running").isPresent();
     assertThat(mine.find("../nps")).isEmpty();
   }
 
