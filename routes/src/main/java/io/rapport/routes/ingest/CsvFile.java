@@ -45,6 +45,8 @@ final class CsvFile {
   /** Cells that read as numbers become numbers; a leading zero (a postcode, a phone number) stays text. */
   private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?");
   private static final CsvMapper CSV = new CsvMapper();
+  /** What a spreadsheet saving "CSV UTF-8" puts before the header: not part of the first header's name. */
+  private static final int BYTE_ORDER_MARK = 0xFEFF;
 
   private final Path file;
   private final Optional<Mapping> mapping;
@@ -182,8 +184,12 @@ final class CsvFile {
     Rows() {
       try {
         reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        reader.mark(1);
+        if (reader.read() != BYTE_ORDER_MARK) {
+          reader.reset();
+        }
         rows = CSV.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader())
-            .with(CsvParser.Feature.TRIM_SPACES).readValues(reader);
+            .with(CsvParser.Feature.TRIM_SPACES).with(CsvParser.Feature.SKIP_EMPTY_LINES).readValues(reader);
         checkHeaders();
       } catch (IOException e) {
         throw unreadable(e);

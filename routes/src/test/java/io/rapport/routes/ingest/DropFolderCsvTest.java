@@ -138,4 +138,12 @@ class DropFolderCsvTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(drop.resolve(".done/later.csv")));
     assertThat(running.touchpoints()).extracting(CanonicalTouchpoint::id).contains("l-1");
   }
+
+  @Test
+  void aCsvSavedByASpreadsheetWithAByteOrderMarkCrlfAndBlankLinesIsRead() throws Exception {
+    Files.writeString(drop.resolve("export.csv"), "\uFEFFid,customerId,type,occurredAt\r\n"
+        + "s-1,c-5,signup,2026-11-24T10:15:00Z\r\n\r\ns-2,c-5,web_visit,2026-11-24T10:16:00Z\r\n\r\n");
+    awaitFile(drop.resolve(".done/export.csv"));
+    assertThat(running.touchpoints()).extracting(CanonicalTouchpoint::id).containsExactly("s-1", "s-2");
+  }
 }
