@@ -1,9 +1,5 @@
 package io.rapport.routes.ingest;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.rapport.messages.CanonicalTouchpoint;
 import io.rapport.messages.RejectedInput;
 import io.rapport.messages.TouchpointReader;
@@ -13,12 +9,7 @@ import io.rapport.routes.mappings.Mappings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,7 +21,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A dropped CSV file with a header row, read twice and never held whole: a first pass checks every row (a file with
+ * A dropped CSV file ({@link CsvRows}), read twice and never held whole: a first pass checks every row (a file with
  * any bad row is not ingested), a second hands the rows over in chunks. Canonical headers (id, customerId, type,
  * occurredAt, channel, value, currency, properties.NAME) need no mapping; a file whose name begins with PREFIX and a
  * dash, underscore or dot is read through the mapping csv-PREFIX.jsonata when there is one, applied to each row as an
@@ -44,9 +35,6 @@ final class CsvFile {
   private static final String PROPERTIES = "properties.";
   /** Cells that read as numbers become numbers; a leading zero (a postcode, a phone number) stays text. */
   private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?");
-  private static final CsvMapper CSV = new CsvMapper();
-  /** What a spreadsheet saving "CSV UTF-8" puts before the header: not part of the first header's name. */
-  private static final int BYTE_ORDER_MARK = 0xFEFF;
 
   private final Path file;
   private final Optional<Mapping> mapping;
@@ -86,14 +74,14 @@ final class CsvFile {
     long touchpoints = 0;
     long bad = 0;
     JsonArray problems = new JsonArray();
-    try (Rows rows = new Rows()) {
+    try (CsvRows rows = rows()) {
       while (rows.hasNext()) {
         Map<String, String> row = rows.next();
         try {
-          touchpoints += touchpoints(row, rows.number).size();
+          touchpoints += touchpoints(row, rows.number()).size();
         } catch (RejectedInput e) {
           bad++;
-          for (Object p : e.details().isEmpty() ? List.of(reason(rows.number, e)) : e.details().getList()) {
+          for (Object p : e.details().isEmpty() ? List.of(reason(rows.number(), e)) : e.details().getList()) {
             if (problems.size() < MOST_REPORTED) {
               problems.add(p);
             }
@@ -175,87 +163,26 @@ final class CsvFile {
     };
   }
 
-  /** The rows of the file as header -> cell, numbered from 1 (the first row after the header). */
-  private final class Rows implements Iterator<Map<String, String>>, Closeable {
-    private final Reader reader;
-    private final MappingIterator<Map<String, String>> rows;
-    long number;
-
-    Rows() {
-      try {
-        reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        reader.mark(1);
-        if (reader.read() != BYTE_ORDER_MARK) {
-          reader.reset();
-        }
-        rows = CSV.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader())
-            .with(CsvParser.Feature.TRIM_SPACES).with(CsvParser.Feature.SKIP_EMPTY_LINES).readValues(reader);
-        checkHeaders();
-      } catch (IOException e) {
-        throw unreadable(e);
-      }
+  /** The file's rows, its headers checked: without a mapping, each must be a canonical field. */
+  private CsvRows rows() {
+    CsvRows rows = new CsvRows(file);
+    if (mapping.isPresent()) {
+      return rows;
     }
-
-    private void checkHeaders() {
-      if (mapping.isPresent() || !rows.hasNext()) {
-        return;
-      }
-      CsvSchema schema = (CsvSchema) rows.getParserSchema();
-      List<String> unknown = new ArrayList<>();
-      schema.forEach(c -> {
-        if (!CANONICAL.contains(c.getName()) && !(c.getName().startsWith(PROPERTIES)
-            && c.getName().length() > PROPERTIES.length())) {
-          unknown.add(c.getName());
-        }
-      });
-      if (!unknown.isEmpty()) {
-        throw new RejectedInput(400, "the headers " + unknown + " are not canonical touchpoint fields, and there is no "
-            + "mapping " + mappingName + Mappings.SUFFIX + " for files named " + mappingName.substring(4) + "-*.csv",
-            new JsonArray());
-      }
+    List<String> unknown = rows.headers().stream().filter(h -> !CANONICAL.contains(h)
+        && !(h.startsWith(PROPERTIES) && h.length() > PROPERTIES.length())).toList();
+    if (!unknown.isEmpty()) {
+      rows.close();
+      throw new RejectedInput(400, "the headers " + unknown + " are not canonical touchpoint fields, and there is no "
+          + "mapping " + mappingName + Mappings.SUFFIX + " for files named " + mappingName.substring(4) + "-*.csv",
+          new JsonArray());
     }
-
-    @Override
-    public boolean hasNext() {
-      try {
-        return rows.hasNextValue();
-      } catch (IOException e) {
-        throw unreadable(e);
-      }
-    }
-
-    @Override
-    public Map<String, String> next() {
-      try {
-        number++;
-        return rows.nextValue();
-      } catch (IOException e) {
-        throw unreadable(e);
-      }
-    }
-
-    private RejectedInput unreadable(IOException e) {
-      if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-        throw new RejectedInput(400, "row " + number + " is not valid CSV: " + j.getOriginalMessage(),
-            new JsonArray());
-      }
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-
-    @Override
-    public void close() {
-      try {
-        rows.close();
-        reader.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    return rows;
   }
 
   /** The chunks of the second pass; the file is closed once the last is read, or when Camel closes the split. */
   private final class Chunks implements Iterator<ValidTouchpoints>, Closeable {
-    private Rows rows = new Rows();
+    private CsvRows rows = rows();
     private final List<CanonicalTouchpoint> pending = new ArrayList<>();
 
     @Override
@@ -274,7 +201,7 @@ final class CsvFile {
           return;
         }
         Map<String, String> row = rows.next();
-        pending.addAll(touchpoints(row, rows.number));
+        pending.addAll(touchpoints(row, rows.number()));
       }
     }
 

@@ -146,4 +146,14 @@ class DropFolderCsvTest {
     awaitFile(drop.resolve(".done/export.csv"));
     assertThat(running.touchpoints()).extracting(CanonicalTouchpoint::id).containsExactly("s-1", "s-2");
   }
+
+  @Test
+  void aFileThatIsNotCsvIsRefusedNamingTheRow() throws Exception {
+    Files.writeString(drop.resolve("broken.csv"), "id,customerId,type,occurredAt\n"
+        + "x-1,c-1,signup,2026-11-24T10:15:00Z\n\"x-2,c-1,signup,2026-11-24T10:16:00Z\n");
+    Path report = drop.resolve(".failed/broken.csv.errors.json");
+    awaitFile(report);
+    assertThat(new JsonObject(Files.readString(report)).getString("error")).contains("row 2").contains("not valid CSV");
+    assertThat(running.engineGot).isEmpty();
+  }
 }
