@@ -31,6 +31,8 @@ import io.rapport.routes.Channels;
 import io.rapport.rules.DiscountCodes;
 import io.rapport.rules.RuleLimits;
 import io.rapport.routes.ingest.IngestKey;
+import io.rapport.routes.ChannelMessages;
+import io.rapport.routes.webhooks.WebhookSignature;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -179,6 +181,8 @@ public final class Server implements AutoCloseable {
 
       channels = Channels.start(vertx, router, settings.forRoutes(), extraRoutes(settings),
           Map.of(IngestKey.BEAN, new IngestKey(keys.accepted(Scope.INGEST), keys.open(Scope.INGEST)),
+              WebhookSignature.BEAN, new WebhookSignature(settings.get(Settings.WEBHOOKS_SECRETS),
+                  settings.get(Settings.WEBHOOKS_STRIPE_TOLERANCE), clock),
               ChannelMessages.BEAN, new ChannelMessages(registry)));
       HttpServer http =
           vertx.createHttpServer(httpOptions(settings))

@@ -28,8 +28,9 @@ import org.apache.camel.support.ResourceHelper;
 public final class Channels implements AutoCloseable {
   /** The default route files, in the classpath folder rapport/routes. */
   public static final List<String> DEFAULT_ROUTES =
-      List.of("touchpoints-http.yaml", "touchpoints-drop-folder.yaml", "touchpoints-kafka.yaml",
-          "touchpoints-rabbitmq.yaml", "touchpoints-mqtt.yaml", "actions-out.yaml", "connectors.yaml");
+      List.of("touchpoints-http.yaml", "touchpoints-webhooks.yaml", "touchpoints-drop-folder.yaml",
+          "touchpoints-kafka.yaml", "touchpoints-rabbitmq.yaml", "touchpoints-mqtt.yaml", "actions-out.yaml",
+          "connectors.yaml");
   /** The prefix of the placeholders routes read their settings by: {@code {{rapport.webhook.url}}}. */
   public static final String PLACEHOLDER_PREFIX = "rapport.";
   /** The setting that turns the drop-folder route on: a folder, or empty for none. */

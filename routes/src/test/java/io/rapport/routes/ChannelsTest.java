@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,8 @@ class ChannelsTest {
     Properties p = settings();
     p.setProperty("rapport.drop.dir", drop.toString());
     p.setProperty("rapport.webhook.url", "http://127.0.0.1:" + receiver.actualPort() + "/hook?token=s3cret");
-    channels = Channels.start(vertx, router, p, List.of(), Map.of(IngestKey.BEAN, new IngestKey(List.of(), true), ChannelMessages.BEAN, counts));
+    channels = Channels.start(vertx, router, p, List.of(),
+        RunningChannels.serverBeans(new IngestKey(List.of(), true), Map.of(), Clock.systemUTC(), counts));
     server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -87,6 +89,7 @@ class ChannelsTest {
     p.setProperty("rapport.ingest.max-batch-items", "5");
     p.setProperty("rapport.webhook.url", "");
     p.setProperty("rapport.webhook.timeout-ms", "2000");
+    p.setProperty("rapport.mappings.dir", "");
     return p;
   }
 
@@ -117,7 +120,8 @@ class ChannelsTest {
   @Test
   void everyDefaultRouteIsLoaded() {
     assertThat(channels.camel().getRoutes()).extracting(r -> r.getRouteId())
-        .containsExactlyInAnyOrder("touchpoints-http", "touchpoints-drop-folder", "actions-out", "connector-webhook", "connector-log");
+        .containsExactlyInAnyOrder("touchpoints-http", "touchpoints-webhooks", "touchpoints-drop-folder",
+            "touchpoints-backfill", "actions-out", "connector-webhook", "connector-log");
   }
 
   @Test
@@ -155,8 +159,7 @@ class ChannelsTest {
     try {
       Router router = Router.router(other);
       Channels keyed = Channels.start(other, router, settings(), List.of(),
-          Map.of(IngestKey.BEAN, new IngestKey(List.of("sekret", "the-admin-key"), false),
-              ChannelMessages.BEAN, new ChannelMessages(new SimpleMeterRegistry())));
+          RunningChannels.serverBeans(new IngestKey(List.of("sekret", "the-admin-key"), false)));
       HttpServer s = other.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + s.actualPort() + "/v1/touchpoints");

@@ -36,6 +36,7 @@ public final class Settings {
   private static final int POOL_BEYOND_PARTITIONS = 8;
   /** The drop.dir that turns the drop folder off. */
   private static final String OFF = "off";
+  private static final Pattern WEBHOOK_SOURCE = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
   public static final Setting<String> HTTP_HOST =
       text("http.host", "0.0.0.0", "Address the HTTP server binds to.");
@@ -208,6 +209,19 @@ public final class Settings {
       integer("mqtt.in-flight", "100", 1, 65_535, "Most MQTT messages delivered to the server and not yet "
           + "acknowledged; a message is acknowledged once its touchpoints are stored.");
 
+  // Issue 28, h28b: signed webhooks, JSONata mappings, CSV and backfill files.
+  public static final Setting<Map<String, String>> WEBHOOKS_SECRETS =
+      new Setting<>("webhooks.secrets", "", "Each webhook source's secret, source=secret,...: POST "
+          + "/v1/webhooks/SOURCE is taken only with that source's signature (shopify and stripe sign their way, "
+          + "other sources with X-Rapport-Signature); a source with no secret is 404. Never logged.", true, false,
+          Settings::webhookSecrets);
+  public static final Setting<Duration> WEBHOOKS_STRIPE_TOLERANCE =
+      duration("webhooks.stripe-tolerance", "PT5M", "How far the time in a Stripe signature may be from now; older "
+          + "(a replayed or long-delayed request) is 401. Stripe's own libraries take 5 minutes.");
+  public static final Setting<String> MAPPINGS_DIR =
+      text("mappings.dir", "", "Folder of JSONata mappings laid over the shipped ones: SOURCE.jsonata for "
+          + "webhooks, csv-PREFIX.jsonata for CSV files; a file is read again when it changes.");
+
   /** Every key, in the order the documentation lists them. */
   public static final List<Setting<?>> ALL =
       List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_FLUSH_AFTER_KB,
@@ -220,7 +234,8 @@ public final class Settings {
           KAFKA_BROKERS, KAFKA_TOUCHPOINTS_TOPIC, KAFKA_GROUP, KAFKA_DEAD_LETTER_TOPIC, KAFKA_MAX_POLL_RECORDS,
           AMQP_URI,
           AMQP_TOUCHPOINTS_QUEUE, AMQP_PREFETCH, MQTT_URL, MQTT_TOUCHPOINTS_TOPIC, MQTT_DEAD_LETTER_TOPIC, MQTT_CLIENT_ID,
-          MQTT_IN_FLIGHT);
+          MQTT_IN_FLIGHT,
+          WEBHOOKS_SECRETS, WEBHOOKS_STRIPE_TOLERANCE, MAPPINGS_DIR);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
@@ -521,6 +536,28 @@ public final class Settings {
       }
       if (map.put(nk[0].trim(), nk[1].trim()) != null) {
         throw new IllegalArgumentException("names a key twice");
+      }
+    }
+    return Map.copyOf(map);
+  }
+
+  /** source=secret pairs; a source is a lowercase word, not "rapport" (the engine's own id prefix). */
+  private static Map<String, String> webhookSecrets(String v) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (v.isBlank()) {
+      return map;
+    }
+    for (String pair : v.split(",")) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length != 2 || kv[1].isBlank() || !WEBHOOK_SOURCE.matcher(kv[0].trim()).matches()) {
+        throw new IllegalArgumentException("needs source=secret pairs separated by commas, each source a lowercase "
+            + "word (a-z, 0-9, - or _) and each secret not empty");
+      }
+      if (kv[0].trim().equals("rapport")) {
+        throw new IllegalArgumentException("names the source 'rapport', whose ids would be the engine's own");
+      }
+      if (map.put(kv[0].trim(), kv[1].trim()) != null) {
+        throw new IllegalArgumentException("names a source twice");
       }
     }
     return Map.copyOf(map);

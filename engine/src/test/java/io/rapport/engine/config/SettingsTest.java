@@ -149,4 +149,18 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.of(Map.of("kafka.touchpoints-topic", "my topic")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.touchpoints-topic");
   }
+
+  @Test
+  void webhookSecretsArePairsOfASourceAndASecretThatNoMessageShows() {
+    Settings s = Settings.of(Map.of("webhooks.secrets", "shopify=shpss_abc, nps=n0t-s4id"));
+    assertThat(s.get(Settings.WEBHOOKS_SECRETS)).containsEntry("shopify", "shpss_abc").containsEntry("nps", "n0t-s4id");
+    assertThat(s.toString()).doesNotContain("shpss_abc").doesNotContain("n0t-s4id");
+    assertThat(s.forRoutes().toString()).doesNotContain("shpss_abc");
+    assertThatThrownBy(() -> Settings.of(Map.of("webhooks.secrets", "shopify=shpss_abc,Stripe/x=whsec_1")))
+        .hasMessageContaining("webhooks.secrets").hasMessageContaining("source=secret")
+        .hasMessageNotContaining("shpss_abc").hasMessageNotContaining("whsec_1");
+    assertThatThrownBy(() -> Settings.of(Map.of("webhooks.secrets", "rapport=x"))).hasMessageContaining("'rapport'");
+    assertThatThrownBy(() -> Settings.of(Map.of("webhooks.secrets", "nps=")))
+        .hasMessageContaining("secret not empty");
+  }
 }
