@@ -1,6 +1,9 @@
 package io.rapport.bench;
 
-import java.io.BufferedWriter;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MessageProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,132 +11,271 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * Touchpoints per second through the signed webhook route and the CSV drop folder, beside plain HTTP measured the
- * same way in the same run: N single-touchpoint calls to POST /v1/touchpoints, then N signed calls to POST
- * /v1/webhooks/bench (each signed here with X-Rapport-Signature), then one CSV file of N rows dropped into the inbox,
- * timed until it is in .done/. One server in a JVM of its own, on a fresh PostgreSQL database.
- *
- * <p>{@code java -cp "bench/target/rapport-bench.jar:bench/target/lib/*" io.rapport.bench.ChannelThroughput
- * [N=100000] [CONCURRENCY=32] [DB-URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres]}
+ * Pushes N touchpoints through each channel in turn (Kafka, RabbitMQ, MQTT, a drop-folder file, HTTP) into one
+ * server and prints, per channel, touchpoints per second from the first publish until the server's
+ * rapport_channel_messages_total{channel,outcome="accepted"} has counted all N. Kafka runs in this JVM (KRaft);
+ * RabbitMQ and Mosquitto are the machine's.
  */
-public final class ChannelThroughput {
-  private static final String SECRET = "bench-webhook-secret";
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-  private final String run = "r" + System.currentTimeMillis();
+@Command(name = "channel-throughput", mixinStandardHelpOptions = true,
+    description = "Touchpoints per second through each channel, measured on one server in one run.")
+public final class ChannelThroughput implements Callable<Integer> {
+  @Option(names = "--touchpoints", defaultValue = "100000", description = "Touchpoints per channel.")
+  int touchpoints;
+  @Option(names = "--customers", defaultValue = "10000", description = "Distinct customers they belong to.")
+  int customers;
+  @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+      description = "PostgreSQL server; the run's database is created beside it and dropped afterwards.")
+  String dbUrl;
+  @Option(names = "--amqp-uri", defaultValue = "amqp://guest:guest@127.0.0.1:5672/%2F")
+  String amqpUri;
+  @Option(names = "--mqtt-url", defaultValue = "tcp://127.0.0.1:1883")
+  String mqttUrl;
+  @Option(names = "--channels", defaultValue = "kafka,rabbitmq,mqtt,drop-folder,http", split = ",",
+      description = "Channels to measure, in this order.")
+  List<String> channels;
+  @Option(names = "--server-java-options", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC")
+  String serverJavaOptions;
 
-  private ChannelThroughput() {}
+  private final String run = Long.toString(System.currentTimeMillis(), 36);
+  private final Instant start = Instant.now().minus(Duration.ofDays(2));
+  private final HttpClient http = HttpClient.newHttpClient();
+  private int port;
 
-  public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    String adminUrl = args.length > 2 ? args[2] : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-    new ChannelThroughput().measure(n, concurrency, adminUrl);
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ChannelThroughput()).execute(args));
   }
 
-  private void measure(int n, int concurrency, String adminUrl) throws Exception {
-    String key = UUID.randomUUID().toString();
-    BenchDatabase db = BenchDatabase.create(adminUrl);
-    Path dir = Files.createTempDirectory("rapport-channels");
-    try (ServerProcess server = ServerProcess.start(Map.of("data.dir", dir.toString(), "db.url", db.url(),
-        "admin.key", key, "webhooks.secrets", "bench=" + SECRET, "drop.poll-ms", "100"), List.of("-Xmx1g"), dir)) {
-      URI touchpoints = URI.create("http://127.0.0.1:" + server.port() + "/v1/touchpoints");
-      URI webhook = URI.create("http://127.0.0.1:" + server.port() + "/v1/webhooks/bench");
-      // warm-up: both routes, so that neither measure pays the JIT's first compilations
-      calls(Math.min(n, 20_000), concurrency, i -> plain(touchpoints, key, body("warm-h", i)));
-      calls(Math.min(n, 20_000), concurrency, i -> signed(webhook, body("warm-w", i)));
-      double httpRate = calls(n, concurrency, i -> plain(touchpoints, key, body("h", i)));
-      double webhookRate = calls(n, concurrency, i -> signed(webhook, body("w", i)));
-      double csvRate = csv(n, dir.resolve("inbox"));
-      System.out.printf("{\"touchpoints\": %d, \"concurrency\": %d, \"http_calls_per_s\": %.0f, "
-          + "\"webhook_calls_per_s\": %.0f, \"csv_rows_per_s\": %.0f}%n", n, concurrency, httpRate, webhookRate, csvRate);
+  @Override
+  public Integer call() throws Exception {
+    BenchDatabase db = BenchDatabase.create(dbUrl);
+    Path dataDir = Files.createTempDirectory("rapport-channels");
+    KafkaClusterTestKit kafka = startKafka();
+    try {
+      String topic = "rapport.bench." + run;
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
+      }
+      Map<String, String> settings = new HashMap<>();
+      settings.put("data.dir", dataDir.toString());
+      settings.put("db.url", db.url());
+      settings.put("ingest.open", "true");
+      settings.put("drop.dir", dataDir.resolve("drop").toString());
+      settings.put("kafka.brokers", kafka.bootstrapServers());
+      settings.put("kafka.touchpoints-topic", topic);
+      settings.put("kafka.group", "bench-" + run);
+      settings.put("amqp.uri", amqpUri);
+      settings.put("amqp.touchpoints-queue", "rapport.bench." + run);
+      settings.put("mqtt.url", mqttUrl);
+      settings.put("mqtt.touchpoints-topic", "rapport-bench/" + run + "/touchpoints/#");
+      settings.put("mqtt.dead-letter-topic", "rapport-bench/" + run + "/dead");
+      settings.put("mqtt.client-id", "rapport-bench-" + run);
+      try (ServerProcess server = ServerProcess.start(settings,
+          List.of(serverJavaOptions.trim().split("\\s+")), dataDir)) {
+        port = server.port();
+        System.out.printf("%d touchpoints per channel over %d customers%n", touchpoints, customers);
+        for (String channel : channels) {
+          long began = System.nanoTime();
+          switch (channel) {
+            case "kafka" -> kafka(kafka.bootstrapServers(), topic);
+            case "rabbitmq" -> rabbitmq(settings.get("amqp.touchpoints-queue"));
+            case "mqtt" -> mqtt("rapport-bench/" + run + "/touchpoints/");
+            case "drop-folder" -> dropFile(dataDir.resolve("drop"));
+            case "http" -> http();
+            default -> throw new IllegalArgumentException("no channel " + channel);
+          }
+          awaitAccepted(channel, touchpoints);
+          double seconds = (System.nanoTime() - began) / 1e9;
+          System.out.printf("%-12s %,10.0f touchpoints/s  (%.1f s)%n", channel, touchpoints / seconds, seconds);
+        }
+      }
+      try (Connection c = rabbit(); Channel ch = c.createChannel()) {
+        ch.queueDelete(settings.get("amqp.touchpoints-queue"));
+        ch.queueDelete(settings.get("amqp.touchpoints-queue") + ".dlq");
+      }
+      return 0;
     } finally {
+      kafka.close();
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
       db.drop();
     }
   }
 
-  private String body(String prefix, int i) {
-    return "{\"id\":\"" + run + "-" + prefix + "-" + i + "\",\"customerId\":\"c-" + (i % 10_000)
-        + "\",\"type\":\"web_visit\",\"occurredAt\":\"" + at.plusMillis(i) + "\",\"channel\":\"web\"}";
+  /** The i-th touchpoint of a channel: a purchase, its own id, one of the customers, a minute after the last. */
+  private String touchpoint(String channel, int i) {
+    return "{\"id\":\"" + channel + "-" + run + "-" + i + "\",\"customerId\":\"" + customer(i)
+        + "\",\"type\":\"purchase\",\"occurredAt\":\"" + start.plusSeconds(i) + "\",\"channel\":\"web\","
+        + "\"value\":12.5,\"currency\":\"EUR\"}";
   }
 
-  private HttpRequest plain(URI uri, String key, String body) {
-    return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").header("Authorization",
-        "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  private String customer(int i) {
+    return "b-" + run + "-" + (i % customers);
   }
 
-  private HttpRequest signed(URI uri, String body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-      return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-          .header("X-Rapport-Signature", "sha256=" + signature).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+  private void kafka(String brokers, String topic) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < touchpoints; i++) {
+        producer.send(new ProducerRecord<>(topic, customer(i), touchpoint("kafka", i)));
+      }
+      producer.flush();
     }
   }
 
-  /** Sends n requests, at most {@code concurrency} at once; each must be answered 202. Returns requests per second. */
-  private double calls(int n, int concurrency, IntFunction<HttpRequest> request) throws Exception {
-    Semaphore slots = new Semaphore(concurrency);
-    AtomicInteger failed = new AtomicInteger();
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      slots.acquire();
-      CompletableFuture<HttpResponse<Void>> sent =
-          http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding());
-      sent.whenComplete((r, e) -> {
-        if (e != null || r.statusCode() != 202) {
-          failed.incrementAndGet();
+  private Connection rabbit() throws Exception {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setUri(amqpUri);
+    return f.newConnection();
+  }
+
+  private void rabbitmq(String queue) throws Exception {
+    try (Connection c = rabbit(); Channel ch = c.createChannel()) {
+      ch.queueDeclare(queue, true, false, false, null);
+      ch.confirmSelect();
+      for (int i = 0; i < touchpoints; i++) {
+        ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN,
+            touchpoint("rabbitmq", i).getBytes(StandardCharsets.UTF_8));
+        if (i % 1000 == 999) {
+          ch.waitForConfirmsOrDie(60_000);
         }
-        slots.release();
-      });
+      }
+      ch.waitForConfirmsOrDie(60_000);
     }
-    slots.acquire(concurrency);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    if (failed.get() > 0) {
-      throw new IllegalStateException(failed.get() + " of " + n + " requests were not answered 202");
-    }
-    return n / seconds;
   }
 
-  /** Writes an n-row CSV beside the inbox, moves it in whole, and times it until it is in .done/. */
-  private double csv(int n, Path inbox) throws Exception {
-    Path file = inbox.resolveSibling(run + ".csv");
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("id,customerId,type,occurredAt,channel\n");
-      for (int i = 0; i < n; i++) {
-        w.write(run + "-csv-" + i + ",c-" + (i % 10_000) + ",web_visit," + at.plusMillis(i) + ",store\n");
+  /**
+   * QoS 1 publishes, kept at most 500 ahead of what the server has stored: Mosquitto queues at most 1000 messages
+   * for a subscriber by default and drops the rest.
+   */
+  private void mqtt(String topicPrefix) throws Exception {
+    MqttClient client = new MqttClient(mqttUrl, "bench-pub-" + run, new MemoryPersistence());
+    client.connect(new MqttConnectionOptions());
+    try {
+      for (int i = 0; i < touchpoints; i++) {
+        if (i % 100 == 0) {
+          while (i - accepted("mqtt") > 500) {
+            Thread.sleep(5);
+          }
+        }
+        MqttMessage m = new MqttMessage(touchpoint("mqtt", i).getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        client.publish(topicPrefix + customer(i), m);
+      }
+    } finally {
+      client.disconnect();
+      client.close();
+    }
+  }
+
+  private void dropFile(Path drop) throws Exception {
+    Files.createDirectories(drop);
+    Path tmp = drop.resolve("bench.tmp");
+    try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      for (int i = 0; i < touchpoints; i++) {
+        w.write(touchpoint("drop-folder", i));
+        w.write('\n');
       }
     }
-    Files.createDirectories(inbox);
-    long t0 = System.nanoTime();
-    Files.move(file, inbox.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-    Path done = inbox.resolve(".done").resolve(file.getFileName());
-    Path failed = inbox.resolve(".failed").resolve(file.getFileName());
-    while (!Files.exists(done)) {
-      if (Files.exists(failed)) {
-        throw new IllegalStateException("the CSV file was refused: see " + failed + ".errors.json");
-      }
-      Thread.sleep(20);
+    Files.move(tmp, drop.resolve("bench-" + run + ".ndjson"));
+  }
+
+  /** Batches of 500 from 4 clients, as an integrator's bulk sender would. */
+  private void http() throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    AtomicInteger next = new AtomicInteger();
+    List<Future<?>> done = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      done.add(clients.submit(() -> {
+        for (int from = next.getAndAdd(500); from < touchpoints; from = next.getAndAdd(500)) {
+          StringBuilder body = new StringBuilder();
+          for (int i = from; i < Math.min(touchpoints, from + 500); i++) {
+            body.append(touchpoint("http", i)).append('\n');
+          }
+          while (true) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/v1/touchpoints")).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 202) {
+              break;
+            }
+            if (r.statusCode() != 503) {
+              throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+            }
+            Thread.sleep(200);
+          }
+        }
+        return null;
+      }));
     }
-    return n / ((System.nanoTime() - t0) / 1e9);
+    for (Future<?> f : done) {
+      f.get();
+    }
+    clients.shutdown();
+  }
+
+  private void awaitAccepted(String channel, int n) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (accepted(channel) < n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(channel + ": only " + accepted(channel) + " of " + n + " accepted");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private double accepted(String channel) throws Exception {
+    String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile("rapport_channel_messages_total\\{channel=\"" + Pattern.quote(channel)
+        + "\",outcome=\"accepted\"[^}]*} ([0-9.E+]+)").matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private static KafkaClusterTestKit startKafka() throws Exception {
+    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
+        new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+    return cluster;
   }
 }
