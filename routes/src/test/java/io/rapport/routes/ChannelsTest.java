@@ -85,6 +85,16 @@ class ChannelsTest {
     p.setProperty("rapport.ingest.max-batch-items", "5");
     p.setProperty("rapport.webhook.url", "");
     p.setProperty("rapport.webhook.timeout-ms", "2000");
+    p.setProperty("rapport.webhook.secret", "");
+    for (String key : List.of("email.smtp-host", "email.smtp-user", "email.smtp-password", "email.from",
+        "email.templates-dir", "email.unsubscribe-mailto", "slack.url", "sms.url", "kafka.brokers", "ticket.url")) {
+      p.setProperty("rapport." + key, "");
+    }
+    p.setProperty("rapport.email.smtp-port", "25");
+    p.setProperty("rapport.email.smtp-auth", "false");
+    p.setProperty("rapport.email.starttls", "false");
+    p.setProperty("rapport.sms.body", "[[template]]");
+    p.setProperty("rapport.kafka.actions-topic", "rapport.actions");
     return p;
   }
 
@@ -115,7 +125,9 @@ class ChannelsTest {
   @Test
   void everyDefaultRouteIsLoaded() {
     assertThat(channels.camel().getRoutes()).extracting(r -> r.getRouteId())
-        .containsExactlyInAnyOrder("touchpoints-http", "touchpoints-drop-folder", "actions-out", "connector-webhook", "connector-log");
+        .containsExactlyInAnyOrder("touchpoints-http", "touchpoints-drop-folder", "actions-out", "connector-webhook",
+            "connector-log", "connector-email", "template-preview", "connector-slack", "connector-sms",
+            "connector-ticket", "connector-kafka");
   }
 
   @Test

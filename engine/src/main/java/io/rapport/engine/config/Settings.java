@@ -209,8 +209,9 @@ public final class Settings {
       Setting.secret("sms.url", "", "URL of the SMS gateway the sms connector POSTs {\"to\", \"text\", "
           + "\"idempotencyKey\"} to; empty: off.");
   public static final Setting<String> SMS_BODY =
-      text("sms.body", "{{template}}{{#params.code}} {{params.code}}{{/params.code}}", "The text of an SMS, a "
-          + "Mustache template over template, params.* and attributes.*.");
+      text("sms.body", "[[template]][[#params.discountCode]] [[params.discountCode]][[/params.discountCode]]", "The "
+          + "text of an SMS: a Mustache template over template, params.* and attributes.*, written with [[ ]] instead "
+          + "of {{ }} (which are the configuration's placeholders).");
   public static final Setting<String> KAFKA_BROKERS =
       text("kafka.brokers", "", "Kafka bootstrap servers (host:port,...); empty: no Kafka channel or connector.");
   public static final Setting<String> KAFKA_ACTIONS_TOPIC =
@@ -383,6 +384,8 @@ public final class Settings {
       }
     }
     p.setProperty("rapport." + DROP_DIR.key(), dropDir().map(Path::toString).orElse(""));
+    // derived: SMTP logs in only when a user is set
+    p.setProperty("rapport.email.smtp-auth", Boolean.toString(!get(EMAIL_SMTP_USER).isBlank()));
     return p;
   }
 

@@ -9,7 +9,6 @@ import io.rapport.messages.Addresses;
 import io.rapport.rules.Customer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -79,17 +78,16 @@ public final class TemplatesApi {
         unsubscribe.link(c.getId(), "email"), List.of());
     vertx.eventBus().<JsonObject>request(Addresses.TEMPLATE_PREVIEW, action.toJson(),
             new DeliveryOptions().setSendTimeout(5_000))
-        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(reply.body().put("template", name).put("customerId", c.getId()).put("to", action.email()).encode()))
-        .onFailure(e -> {
-          if (e instanceof ReplyException r && r.failureCode() == 404) {
-            Errors.send(ctx, 404, r.getMessage());
-          } else if (e instanceof ReplyException r && r.failureCode() == 422) {
-            Errors.send(ctx, 422, r.getMessage());
+        .onSuccess(reply -> {
+          JsonObject body = reply.body();
+          if (body.getValue("failure") instanceof Integer status) {
+            Errors.send(ctx, status == 404 ? 404 : 422, body.getString("error", "the template cannot be rendered"));
           } else {
-            ActionsApi.unavailable(ctx, e);
+            ctx.response().putHeader("Content-Type", "application/json")
+                .end(body.put("template", name).put("customerId", c.getId()).put("to", action.email()).encode());
           }
-        });
+        })
+        .onFailure(e -> ActionsApi.unavailable(ctx, e));
   }
 
   private static String text(Object value) {
