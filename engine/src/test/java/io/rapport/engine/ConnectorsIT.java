@@ -86,6 +86,7 @@ class ConnectorsIT {
     values.put("outbox.backoff-initial", "PT0.1S");
     values.put("outbox.backoff-max", "PT0.3S");
     values.put("outbox.poll-interval", "PT0.2S");
+    values.put("rules.decision-timeout", "PT5S"); // a first decision on a busy machine can take long
     server = Server.start(Settings.of(values));
     anonymous = new Api(server.port());
     api = anonymous.as(ADMIN_KEY);

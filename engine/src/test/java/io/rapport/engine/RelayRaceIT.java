@@ -62,6 +62,7 @@ class RelayRaceIT {
     values.put("actions.connectors", "hook=webhook");
     values.put("outbox.poll-interval", "PT0.1S");
     values.put("outbox.batch", "20");
+    values.put("rules.decision-timeout", "PT5S"); // a first decision on a busy machine can take long
     Server server = Server.start(Settings.of(values));
     open.add(server);
     return server;
