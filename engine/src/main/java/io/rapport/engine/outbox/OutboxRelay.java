@@ -277,6 +277,8 @@ public final class OutboxRelay implements ActionHandOff {
     }
     if (!waiting.isEmpty()) {
       store.recordDeliveries(waiting);
+      actions.stream().filter(a -> !sendable.admits(a.channel()))
+          .forEach(a -> metrics.delivery(connectorFor(a.channel()), "held"));
     }
     if (going.isEmpty()) {
       return;
@@ -304,11 +306,15 @@ public final class OutboxRelay implements ActionHandOff {
     }
     List<Delivery> results = unrecorded.values().stream().map(Unrecorded::delivery).toList();
     store.recordDeliveries(results); // throws while the store is down: the results wait in unrecorded
-    unrecorded.values().forEach(u -> metrics.action(u.channel(), switch (u.delivery().status()) {
-      case SENT -> "sent";
-      case FAILED -> "failed";
-      case PENDING -> "retried";
-    }));
+    unrecorded.values().forEach(u -> {
+      String outcome = switch (u.delivery().status()) {
+        case SENT -> "sent";
+        case FAILED -> "failed";
+        case PENDING -> "retried";
+      };
+      metrics.action(u.channel(), outcome);
+      metrics.delivery(connectorFor(u.channel()), outcome);
+    });
     unrecorded.clear();
     return came.size();
   }
