@@ -47,6 +47,8 @@ class RelayRaceIT {
     }
   }
 
+  private String timeoutMillis = "1000";
+
   private Server start(Path dir, String name, String dbUrl) throws Exception {
     Path rules = Files.createDirectories(dir.resolve(name + "-rules"));
     Files.writeString(rules.resolve("notice.drl"), Api.resource("/connectors-rules/notice.drl"));
@@ -58,7 +60,8 @@ class RelayRaceIT {
     values.put("admin.key", ADMIN_KEY);
     values.put("drop.dir", "off");
     values.put("webhook.url", receiver.url("/hook"));
-    values.put("webhook.timeout-ms", "1000");
+    // long enough that a busy machine's slow answer is not taken for a lost one (which is retried, by design)
+    values.put("webhook.timeout-ms", timeoutMillis);
     values.put("actions.connectors", "hook=webhook");
     values.put("outbox.poll-interval", "PT0.1S");
     values.put("outbox.batch", "20");
@@ -95,9 +98,21 @@ class RelayRaceIT {
     }
   }
 
+  private Map<String, Long> attempts() throws Exception {
+    try (Connection c = DriverManager.getConnection(database.url()); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT status || ' after ' || attempts, count(*) FROM actions GROUP BY 1")) {
+      Map<String, Long> counts = new HashMap<>();
+      while (rs.next()) {
+        counts.put(rs.getString(1), rs.getLong(2));
+      }
+      return counts;
+    }
+  }
+
   @Test
   void twoRelaysRacingForTheSameDueActionsSendEachExactlyOnce(@TempDir Path dir) throws Exception {
     open();
+    timeoutMillis = "15000";
     Server a = start(dir, "a", database.url());
     Server b = start(dir, "b", database.url());
     Api apiA = new Api(a.port()).as(ADMIN_KEY);
@@ -119,7 +134,8 @@ class RelayRaceIT {
     Map<String, Long> perKey = receiver.to("/hook").stream()
         .collect(Collectors.groupingBy(c -> c.headers().get("Idempotency-Key"), Collectors.counting()));
     assertThat(perKey).hasSize(n);
-    assertThat(perKey.values()).as("no action sent twice").containsOnly(1L);
+    assertThat(perKey.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
+        .as("no action sent twice (attempts recorded per status: %s)", attempts()).isEmpty();
   }
 
   @Test
