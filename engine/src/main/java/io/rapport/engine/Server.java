@@ -11,10 +11,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.access.Scope;
 import io.rapport.engine.config.Settings;
+import io.rapport.engine.http.ActionsApi;
+import io.rapport.engine.http.ConnectorsApi;
 import io.rapport.engine.http.CustomerApi;
 import io.rapport.engine.http.HealthApi;
 import io.rapport.engine.http.RulesApi;
 import io.rapport.engine.http.SimulationsApi;
+import io.rapport.engine.http.TemplatesApi;
+import io.rapport.engine.http.UnsubscribeApi;
 import io.rapport.engine.http.TouchpointsApi;
 import io.rapport.engine.rulebase.RuleBase;
 import io.micrometer.core.instrument.Gauge;
@@ -22,7 +26,9 @@ import io.rapport.engine.ingest.ActiveRules;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.metrics.StoreGauges;
+import io.rapport.engine.outbox.ConnectorRouting;
 import io.rapport.engine.outbox.OutboxRelay;
+import io.rapport.engine.outbox.UnsubscribeLinks;
 import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.store.jdbc.JdbcStore;
 import io.rapport.engine.timers.TimerScheduler;
@@ -150,7 +156,9 @@ public final class Server implements AutoCloseable {
       Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
           .description("Version of the active rule base").register(registry);
 
-      OutboxRelay relay = new OutboxRelay(vertx, store, metrics, settings.outbox(), clock);
+      UnsubscribeLinks unsubscribe = new UnsubscribeLinks(settings.get(Settings.PUBLIC_URL),
+          Keys.secret(settings.get(Settings.UNSUBSCRIBE_KEY), dataDir, "unsubscribe"));
+      OutboxRelay relay = new OutboxRelay(vertx, store, metrics, settings.outbox(), clock, unsubscribe);
       Ingest ingest = new Ingest(ingestOptions, store, rules, metrics, relay, clock);
       String deployment =
           vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
@@ -166,6 +174,11 @@ public final class Server implements AutoCloseable {
       new TouchpointsApi(vertx, store, ingest, keys).mount(router);
       new RulesApi(vertx, ruleBase, keys).mount(router);
       new SimulationsApi(vertx, store, ruleBase, keys).mount(router);
+      ConnectorRouting routing = settings.routing();
+      new ActionsApi(vertx, store, keys, routing, clock, relay::pausesChanged).mount(router);
+      new ConnectorsApi(vertx, store, keys, routing, clock, relay::pausesChanged).mount(router);
+      new TemplatesApi(vertx, store, keys, unsubscribe).mount(router);
+      new UnsubscribeApi(vertx, unsubscribe, clock).mount(router);
       router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
       router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
       // a body over its limit is refused by Vert.x's body handler before any of ours sees it

@@ -13,5 +13,11 @@ public final class Addresses {
   /** Due actions, request-reply: an {@link ActionMessage} as JSON; the reply is a {@link DeliveryOutcome}. */
   public static final String ACTIONS = "rapport.actions";
 
+  /**
+   * Email previews, request-reply: {"template": name, "action": an {@link ActionMessage} as JSON}; the reply is
+   * {"subject", "text", "html"} or a failure whose message says what is wrong (an unknown template).
+   */
+  public static final String TEMPLATE_PREVIEW = "rapport.templates.preview";
+
   private Addresses() {}
 }

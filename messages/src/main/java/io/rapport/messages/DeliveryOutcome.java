@@ -2,13 +2,25 @@ package io.rapport.messages;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 
 /**
  * What a connector answers for one action: sent, or failed and whether retrying can help. On the wire:
- * {"outcome": "sent"} or {"outcome": "failed", "retriable": true|false, "error": "..."}.
+ * {"outcome": "sent"} or {"outcome": "failed", "retriable": true|false, "error": "...", "retryAfterSeconds": n}; a
+ * receiver's Retry-After (in seconds, null when it gave none) is the least wait before the next attempt.
  */
-public record DeliveryOutcome(boolean sent, boolean retriable, String error) {
+public record DeliveryOutcome(boolean sent, boolean retriable, String error, Long retryAfterSeconds) {
+  /** Longest Retry-After honoured, so that a receiver cannot park an action for years. */
+  static final long MOST_RETRY_AFTER_SECONDS = Duration.ofDays(1).toSeconds();
+
+  public DeliveryOutcome(boolean sent, boolean retriable, String error) {
+    this(sent, retriable, error, null);
+  }
 
   public static DeliveryOutcome delivered() {
     return new DeliveryOutcome(true, false, null);
@@ -33,6 +45,39 @@ public record DeliveryOutcome(boolean sent, boolean retriable, String error) {
     boolean permanent = status >= 400 && status < 500 && status != 408 && status != 425 && status != 429;
     String error = "HTTP " + status;
     return permanent ? permanent(error) : retriable(error);
+  }
+
+  /**
+   * The outcome of an HTTP answer with its Retry-After header (seconds or an HTTP date, RFC 9110; null or
+   * unreadable is none): a retriable failure waits at least that long.
+   */
+  public static DeliveryOutcome ofStatus(int status, String retryAfter, Instant now) {
+    DeliveryOutcome o = ofStatus(status);
+    Long seconds = retryAfterSeconds(retryAfter, now);
+    return o.retriable() && seconds != null ? new DeliveryOutcome(false, true, o.error(), seconds) : o;
+  }
+
+  /** A Retry-After value in seconds from now, at most a day; null when absent or unreadable. */
+  public static Long retryAfterSeconds(String value, Instant now) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.trim();
+    long seconds;
+    if (v.chars().allMatch(Character::isDigit)) {
+      try {
+        seconds = Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        seconds = MOST_RETRY_AFTER_SECONDS;
+      }
+    } else {
+      try {
+        seconds = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)).toSeconds();
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+    return Math.max(0, Math.min(seconds, MOST_RETRY_AFTER_SECONDS));
   }
 
   /**
@@ -61,7 +106,11 @@ public record DeliveryOutcome(boolean sent, boolean retriable, String error) {
   public JsonObject toJson() {
     return sent
         ? new JsonObject().put("outcome", "sent")
-        : new JsonObject().put("outcome", "failed").put("retriable", retriable).put("error", error);
+        : withRetryAfter(new JsonObject().put("outcome", "failed").put("retriable", retriable).put("error", error));
+  }
+
+  private JsonObject withRetryAfter(JsonObject json) {
+    return retryAfterSeconds == null ? json : json.put("retryAfterSeconds", retryAfterSeconds);
   }
 
   /** Reads a connector's reply; anything but a clear "sent" is a failure, retriable unless it says otherwise. */
@@ -74,7 +123,9 @@ public record DeliveryOutcome(boolean sent, boolean retriable, String error) {
     }
     Object retriable = reply.getValue("retriable");
     Object error = reply.getValue("error");
+    Object after = reply.getValue("retryAfterSeconds");
     return new DeliveryOutcome(false, !(retriable instanceof Boolean b) || b,
-        error == null ? "unknown failure" : error.toString());
+        error == null ? "unknown failure" : error.toString(),
+        after instanceof Number n ? Math.max(0, Math.min(n.longValue(), MOST_RETRY_AFTER_SECONDS)) : null);
   }
 }

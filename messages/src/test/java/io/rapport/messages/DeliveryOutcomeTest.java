@@ -51,4 +51,16 @@ class DeliveryOutcomeTest {
     assertThat(DeliveryOutcome.permanent("HTTP 400").toJson().encode())
         .isEqualTo("{\"outcome\":\"failed\",\"retriable\":false,\"error\":\"HTTP 400\"}");
   }
+
+  @Test
+  void aRetryAfterInSecondsOrAsAnHttpDateIsTheLeastWaitOfARetriableFailure() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-07T10:00:00Z");
+    assertThat(DeliveryOutcome.ofStatus(503, "120", now).retryAfterSeconds()).isEqualTo(120L);
+    assertThat(DeliveryOutcome.ofStatus(429, "Mon, 07 Dec 2026 10:05:00 GMT", now).retryAfterSeconds()).isEqualTo(300L);
+    assertThat(DeliveryOutcome.ofStatus(503, "soon", now).retryAfterSeconds()).isNull();
+    assertThat(DeliveryOutcome.ofStatus(503, "99999999999", now).retryAfterSeconds()).isEqualTo(86_400L);
+    assertThat(DeliveryOutcome.ofStatus(400, "120", now).retryAfterSeconds()).as("a refusal is not retried").isNull();
+    DeliveryOutcome later = DeliveryOutcome.ofStatus(503, "30", now);
+    assertThat(DeliveryOutcome.fromJson(later.toJson())).isEqualTo(later);
+  }
 }

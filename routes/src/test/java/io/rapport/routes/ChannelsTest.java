@@ -90,6 +90,16 @@ class ChannelsTest {
     p.setProperty("rapport.webhook.url", "");
     p.setProperty("rapport.webhook.timeout-ms", "2000");
     p.setProperty("rapport.mappings.dir", "");
+    p.setProperty("rapport.webhook.secret", "");
+    for (String key : List.of("email.smtp-host", "email.smtp-user", "email.smtp-password", "email.from",
+        "email.templates-dir", "email.unsubscribe-mailto", "slack.url", "sms.url", "kafka.brokers", "ticket.url")) {
+      p.setProperty("rapport." + key, "");
+    }
+    p.setProperty("rapport.email.smtp-port", "25");
+    p.setProperty("rapport.email.smtp-auth", "false");
+    p.setProperty("rapport.email.starttls", "false");
+    p.setProperty("rapport.sms.body", "[[template]]");
+    p.setProperty("rapport.kafka.actions-topic", "rapport.actions");
     return p;
   }
 
@@ -121,7 +131,8 @@ class ChannelsTest {
   void everyDefaultRouteIsLoaded() {
     assertThat(channels.camel().getRoutes()).extracting(r -> r.getRouteId())
         .containsExactlyInAnyOrder("touchpoints-http", "touchpoints-webhooks", "touchpoints-drop-folder",
-            "touchpoints-backfill", "actions-out", "connector-webhook", "connector-log");
+            "touchpoints-backfill", "actions-out", "connector-webhook", "connector-log", "connector-email",
+            "template-preview", "connector-slack", "connector-sms", "connector-ticket", "connector-kafka");
   }
 
   @Test

@@ -18,6 +18,11 @@ public record Setting<T>(
     return new Setting<>(key, defaultValue, description, true, true, v -> v);
   }
 
+  /** This setting, never shown (its value is validated by its parser all the same). */
+  Setting<T> asSecret() {
+    return new Setting<>(key, defaultValue, description, true, routes, parser);
+  }
+
   /** This setting, kept from the routes: a route file has no business with it. */
   Setting<T> hiddenFromRoutes() {
     return new Setting<>(key, defaultValue, description, secret, false, parser);

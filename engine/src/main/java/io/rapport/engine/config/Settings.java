@@ -3,6 +3,7 @@ package io.rapport.engine.config;
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.StoreGauges;
+import io.rapport.engine.outbox.ConnectorRouting;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.timers.TimerScheduler;
@@ -222,6 +223,59 @@ public final class Settings {
       text("mappings.dir", "", "Folder of JSONata mappings laid over the shipped ones: SOURCE.jsonata for "
           + "webhooks, csv-PREFIX.jsonata for CSV files; a file is read again when it changes.");
 
+  // Issue 29, connectors (h29a): where actions go and how each connector reaches its receiver.
+  public static final Setting<String> PUBLIC_URL =
+      Setting.of("http.public-url", "", "Base URL this server is reached at from outside (https://crm.example.com), for "
+          + "the links in messages such as the unsubscribe link; empty: emails carry no unsubscribe link.",
+          Settings::baseUrl);
+  public static final Setting<String> UNSUBSCRIBE_KEY =
+      Setting.secret("unsubscribe.key", "", "Secret the unsubscribe links are signed with; empty means one is "
+          + "generated in data.dir/unsubscribe.key at first start. Servers sharing a database need the same.")
+          .hiddenFromRoutes();
+  public static final Setting<String> EMAIL_SMTP_HOST =
+      text("email.smtp-host", "", "SMTP server the email connector sends through; empty: the email connector is off "
+          + "and email actions go to actions.connector (or wait, when actions.connectors sends them to email).");
+  public static final Setting<Integer> EMAIL_SMTP_PORT =
+      integer("email.smtp-port", "587", 1, 65535, "SMTP port.");
+  public static final Setting<String> EMAIL_SMTP_USER = text("email.smtp-user", "", "SMTP user; empty: no login.");
+  public static final Setting<String> EMAIL_SMTP_PASSWORD =
+      Setting.secret("email.smtp-password", "", "SMTP password; never logged.");
+  public static final Setting<Boolean> EMAIL_STARTTLS =
+      Setting.of("email.starttls", "true", "Require STARTTLS on the SMTP connection (turn off only for a local relay).",
+          v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("is neither true nor false");
+          });
+  public static final Setting<String> EMAIL_FROM =
+      text("email.from", "", "Sender of the emails, such as \"Shop <hello@shop.example>\"; required with "
+          + "email.smtp-host.");
+  public static final Setting<String> EMAIL_TEMPLATES_DIR =
+      text("email.templates-dir", "", "Folder of email templates laid over the shipped ones: NAME.subject, NAME.txt "
+          + "and NAME.html (Mustache) per action template NAME; read at each send, so an edit applies to the next email.");
+  public static final Setting<String> EMAIL_UNSUBSCRIBE_MAILTO =
+      text("email.unsubscribe-mailto", "", "Optional address for mailto: unsubscribes, listed in List-Unsubscribe "
+          + "after the link; mail sent there is not read by Rapport.");
+  public static final Setting<String> WEBHOOK_SECRET =
+      Setting.of("webhook.secret", "", "Standard Webhooks signing secret (whsec_ followed by base64 of 24 to 64 random "
+          + "bytes): each webhook call then carries webhook-id, webhook-timestamp and webhook-signature; never logged.",
+          Settings::webhookSecret).asSecret();
+  public static final Setting<String> SLACK_URL =
+      Setting.secret("slack.url", "", "Slack incoming-webhook URL for the slack connector; empty: off.");
+  public static final Setting<String> SMS_URL =
+      Setting.secret("sms.url", "", "URL of the SMS gateway the sms connector POSTs {\"to\", \"text\", "
+          + "\"idempotencyKey\"} to; empty: off.");
+  public static final Setting<String> SMS_BODY =
+      text("sms.body", "[[template]][[#params.discountCode]] [[params.discountCode]][[/params.discountCode]]", "The "
+          + "text of an SMS: a Mustache template over template, params.* and attributes.*, written with [[ ]] instead "
+          + "of {{ }} (which are the configuration's placeholders).");
+  public static final Setting<String> KAFKA_ACTIONS_TOPIC =
+      Setting.of("kafka.actions-topic", "rapport.actions", "Topic the kafka connector writes actions to, keyed by "
+          + "customer id.", Settings::topic);
+  public static final Setting<String> TICKET_URL =
+      Setting.secret("ticket.url", "", "Help-desk URL the ticket connector POSTs a ticket to (subject, priority, the "
+          + "customer and their recent journey); set, it takes the support channel from the webhook; empty: off.");
+
   /** Every key, in the order the documentation lists them. */
   public static final List<Setting<?>> ALL =
       List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_FLUSH_AFTER_KB,
@@ -235,7 +289,10 @@ public final class Settings {
           AMQP_URI,
           AMQP_TOUCHPOINTS_QUEUE, AMQP_PREFETCH, MQTT_URL, MQTT_TOUCHPOINTS_TOPIC, MQTT_DEAD_LETTER_TOPIC, MQTT_CLIENT_ID,
           MQTT_IN_FLIGHT,
-          WEBHOOKS_SECRETS, WEBHOOKS_STRIPE_TOLERANCE, MAPPINGS_DIR);
+          WEBHOOKS_SECRETS, WEBHOOKS_STRIPE_TOLERANCE, MAPPINGS_DIR,
+          PUBLIC_URL, UNSUBSCRIBE_KEY, EMAIL_SMTP_HOST, EMAIL_SMTP_PORT, EMAIL_SMTP_USER, EMAIL_SMTP_PASSWORD,
+          EMAIL_STARTTLS, EMAIL_FROM, EMAIL_TEMPLATES_DIR, EMAIL_UNSUBSCRIBE_MAILTO, WEBHOOK_SECRET, SLACK_URL, SMS_URL,
+          SMS_BODY, KAFKA_ACTIONS_TOPIC, TICKET_URL);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
@@ -337,7 +394,20 @@ public final class Settings {
     Duration answerTimeout = Duration.ofMillis(get(WEBHOOK_TIMEOUT_MS)).plus(ROUTE_GRACE);
     return new OutboxRelay.Options(get(OUTBOX_BATCH), get(OUTBOX_MAX_ATTEMPTS), get(OUTBOX_POLL_INTERVAL),
         answerTimeout, answerTimeout.plus(CLAIM_GRACE), get(OUTBOX_BACKOFF_INITIAL), get(OUTBOX_BACKOFF_MAX),
-        get(ACTIONS_CONNECTOR), get(ACTIONS_CONNECTORS));
+        routing());
+  }
+
+  /** Which connector takes each channel, and which built-in connectors have their address set. */
+  public ConnectorRouting routing() {
+    Set<String> on = new java.util.HashSet<>(Set.of("log"));
+    Map<String, Setting<String>> addresses = Map.of("webhook", WEBHOOK_URL, "email", EMAIL_SMTP_HOST, "slack",
+        SLACK_URL, "sms", SMS_URL, "kafka", KAFKA_BROKERS, "ticket", TICKET_URL);
+    addresses.forEach((connector, address) -> {
+      if (!get(address).isBlank()) {
+        on.add(connector);
+      }
+    });
+    return ConnectorRouting.of(get(ACTIONS_CONNECTOR), get(ACTIONS_CONNECTORS), on);
   }
 
   public TimerScheduler.Options timers() {
@@ -374,6 +444,8 @@ public final class Settings {
       }
     }
     p.setProperty("rapport." + DROP_DIR.key(), dropDir().map(Path::toString).orElse(""));
+    // derived: SMTP logs in only when a user is set
+    p.setProperty("rapport.email.smtp-auth", Boolean.toString(!get(EMAIL_SMTP_USER).isBlank()));
     return p;
   }
 
@@ -406,6 +478,10 @@ public final class Settings {
     }
     if (get(TLS_CERT).isBlank() != get(TLS_KEY).isBlank()) {
       throw new ConfigException(TLS_CERT.key() + " and " + TLS_KEY.key() + " go together: set both or neither");
+    }
+    if (!get(EMAIL_SMTP_HOST).isBlank() && get(EMAIL_FROM).isBlank()) {
+      throw new ConfigException(EMAIL_FROM.key() + " is required with " + EMAIL_SMTP_HOST.key()
+          + ": an email needs a sender");
     }
     if (poolSize() < get(PARTITIONS) + 2) {
       throw new ConfigException(DB_POOL_SIZE.key() + " must be at least " + PARTITIONS.key()
@@ -517,6 +593,47 @@ public final class Settings {
   private static String word(String v) {
     if (!WORD.matcher(v).matches()) {
       throw new IllegalArgumentException("is not a connector name (lowercase word)");
+    }
+    return v;
+  }
+
+  private static String baseUrl(String v) {
+    if (v.isBlank()) {
+      return "";
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(v);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("is not a URL");
+    }
+    if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+        || uri.getRawQuery() != null) {
+      throw new IllegalArgumentException("is not an http(s) base URL such as https://crm.example.com");
+    }
+    return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+  }
+
+  /** A Standard Webhooks symmetric secret: whsec_ and base64 of 24 to 64 bytes. */
+  private static String webhookSecret(String v) {
+    if (v.isBlank()) {
+      return "";
+    }
+    byte[] key;
+    try {
+      key = java.util.Base64.getDecoder().decode(v.startsWith("whsec_") ? v.substring(6) : "!");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("is not whsec_ followed by base64");
+    }
+    if (key.length < 24 || key.length > 64) {
+      throw new IllegalArgumentException("must hold 24 to 64 bytes after whsec_ (Standard Webhooks)");
+    }
+    return v;
+  }
+
+  private static String topic(String v) {
+    if (!v.matches("[a-zA-Z0-9._-]{1,249}")) {
+      throw new IllegalArgumentException("is not a Kafka topic name");
     }
     return v;
   }

@@ -24,6 +24,8 @@ public final class JourneyMetrics {
   public static final String TRANSITIONS = "rapport.stage.transitions";
   public static final String CUSTOMERS = "rapport.customers";
   public static final String ACTIONS = "rapport.actions";
+  /** Issue 29 (h29a): deliveries per connector. */
+  public static final String DELIVERIES = "rapport.connector.deliveries";
   public static final String RULE_FIRINGS = "rapport.rule.firings";
   public static final String DECISION = "rapport.decision";
   public static final String INGEST_LAG = "rapport.ingest.lag";
@@ -103,6 +105,15 @@ public final class JourneyMetrics {
   public void action(String channel, String outcome) {
     count(ACTIONS, "Actions, by outcome (created, sent, retried, failed)",
         "type", "send", "channel", bounded(channel), "outcome", outcome);
+  }
+
+  /**
+   * Counts a delivery attempt's result by connector: sent, retried, failed, or held (given back unsent because its
+   * connector is paused or off).
+   */
+  public void delivery(String connector, String outcome) {
+    count(DELIVERIES, "Delivery attempts by connector and result (sent, retried, failed, held)",
+        "connector", bounded(connector), "outcome", outcome);
   }
 
   public void ingestLag(long nanos) {

@@ -1,10 +1,14 @@
 package io.rapport.engine.outbox;
 
 import io.rapport.engine.metrics.JourneyMetrics;
+import io.rapport.engine.store.ChannelFilter;
+import io.rapport.engine.store.ConnectorPause;
+import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Store;
 import io.rapport.messages.ActionMessage;
+import io.rapport.rules.Customer;
 import io.rapport.messages.Addresses;
 import io.rapport.messages.DeliveryOutcome;
 import io.vertx.core.Vertx;
@@ -14,9 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * receiver holds one slot, not the rest.
  */
 public final class OutboxRelay implements ActionHandOff {
+  /** Connectors that get the customer's recent journey with the action. */
+  private static final Set<String> SHOWS_JOURNEY = Set.of("ticket");
+  /** How many stage changes, and how many actions, a recent journey holds. */
+  private static final int RECENT = 10;
   /** Most committed actions held in memory; the rest go out through the poll when their claim ends. */
   private static final int HAND_OFF_CAPACITY = 20_000;
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -53,8 +64,7 @@ public final class OutboxRelay implements ActionHandOff {
       Duration lease,
       Duration backoffInitial,
       Duration backoffMax,
-      String defaultConnector,
-      Map<String, String> connectorByChannel) {}
+      ConnectorRouting routing) {}
 
   private final Vertx vertx;
   private final Store store;
@@ -76,7 +86,14 @@ public final class OutboxRelay implements ActionHandOff {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Clock clock) {
+  /** Paused connectors as last read from the store; only the relay thread writes it. */
+  private volatile Set<String> paused = Set.of();
+  private final AtomicBoolean pausesChanged = new AtomicBoolean(true);
+  private final UnsubscribeLinks unsubscribe;
+
+  public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Clock clock,
+      UnsubscribeLinks unsubscribe) {
+    this.unsubscribe = unsubscribe;
     this.vertx = vertx;
     this.store = store;
     this.metrics = metrics;
@@ -196,25 +213,80 @@ public final class OutboxRelay implements ActionHandOff {
     }
     List<Claimed> taken = new ArrayList<>(Math.min(free, handedOver.size()));
     handedOver.drainTo(taken, free);
-    Instant latestStart = clock.instant().plus(options.deliveryTimeout());
-    for (Claimed c : taken) {
-      if (c.until().isAfter(latestStart) && !unrecorded.containsKey(c.action().id())) {
-        send(c.action());
-      }
+    if (pausesChanged.get()) {
+      pollWanted.set(true); // the poll reads the pauses; what was handed over goes out after it
+      taken.forEach(c -> handedOver.offer(c));
+      return 0;
     }
+    Instant latestStart = clock.instant().plus(options.deliveryTimeout());
+    sendAll(taken.stream().filter(c -> c.until().isAfter(latestStart) && !unrecorded.containsKey(c.action().id()))
+        .map(Claimed::action).toList());
     return taken.size();
   }
 
   /** Claims and sends up to {@code most} due actions; returns how many it claimed. */
   private int relayOnce(int most) {
     lastPoll = System.nanoTime();
-    List<OutboxAction> due = store.claimDueActions(clock.instant(), most, lease());
-    for (OutboxAction a : due) {
-      if (!unrecorded.containsKey(a.id())) { // sent already: its result waits to be recorded
-        send(a);
+    paused = store.pausedConnectors().stream().map(ConnectorPause::connector).collect(Collectors.toUnmodifiableSet());
+    pausesChanged.set(false);
+    List<OutboxAction> due = store.claimDueActions(clock.instant(), most, lease(), sendable());
+    // sent already (its result waits to be recorded): not again
+    sendAll(due.stream().filter(a -> !unrecorded.containsKey(a.id())).toList());
+    return due.size();
+  }
+
+  /** The channels whose connector is neither paused nor off: the rest wait in the outbox, pending. */
+  ChannelFilter sendable() {
+    ConnectorRouting routing = options.routing();
+    Set<String> held = new HashSet<>(paused);
+    routing.connectors().stream().filter(c -> !routing.isOn(c)).forEach(held::add);
+    if (held.isEmpty()) {
+      return ChannelFilter.all();
+    }
+    boolean defaultHeld = held.contains(routing.defaultConnector());
+    Set<String> named = routing.byChannel().entrySet().stream()
+        .filter(e -> held.contains(e.getValue()) != defaultHeld).map(Map.Entry::getKey)
+        .collect(Collectors.toSet());
+    return defaultHeld ? ChannelFilter.only(named) : ChannelFilter.except(named);
+  }
+
+  /** A pause or resume was just recorded: read the pauses before the next send rather than at the next poll. */
+  public void pausesChanged() {
+    pausesChanged.set(true);
+    pollWanted.set(true);
+    nudge();
+  }
+
+  /**
+   * Sends actions to their connectors: the one place every action leaves by. Actions whose connector is paused or
+   * off are given back to the outbox, pending and due, without an attempt counted.
+   */
+  private void sendAll(List<OutboxAction> actions) {
+    if (actions.isEmpty()) {
+      return;
+    }
+    ChannelFilter sendable = sendable();
+    List<OutboxAction> going = new ArrayList<>(actions.size());
+    List<Delivery> waiting = new ArrayList<>();
+    for (OutboxAction a : actions) {
+      if (sendable.admits(a.channel())) {
+        going.add(a);
+      } else {
+        waiting.add(new Delivery(a.id(), Delivery.Status.PENDING, a.attempts(), clock.instant(), null, null));
       }
     }
-    return due.size();
+    if (!waiting.isEmpty()) {
+      store.recordDeliveries(waiting);
+      actions.stream().filter(a -> !sendable.admits(a.channel()))
+          .forEach(a -> metrics.delivery(connectorFor(a.channel()), "held"));
+    }
+    if (going.isEmpty()) {
+      return;
+    }
+    Map<String, Customer> customers = store.customers(going.stream().map(OutboxAction::customerId).distinct().toList());
+    for (OutboxAction a : going) {
+      send(a, customers.get(a.customerId()));
+    }
   }
 
   /**
@@ -234,19 +306,27 @@ public final class OutboxRelay implements ActionHandOff {
     }
     List<Delivery> results = unrecorded.values().stream().map(Unrecorded::delivery).toList();
     store.recordDeliveries(results); // throws while the store is down: the results wait in unrecorded
-    unrecorded.values().forEach(u -> metrics.action(u.channel(), switch (u.delivery().status()) {
-      case SENT -> "sent";
-      case FAILED -> "failed";
-      case PENDING -> "retried";
-    }));
+    unrecorded.values().forEach(u -> {
+      String outcome = switch (u.delivery().status()) {
+        case SENT -> "sent";
+        case FAILED -> "failed";
+        case PENDING -> "retried";
+      };
+      metrics.action(u.channel(), outcome);
+      metrics.delivery(connectorFor(u.channel()), outcome);
+    });
     unrecorded.clear();
     return came.size();
   }
 
   /** Sends one action; its answer, or the event bus's timeout, comes back through {@link #answers}. */
-  private void send(OutboxAction a) {
+  private void send(OutboxAction a, Customer customer) {
+    String connector = connectorFor(a.channel());
+    Map<String, Object> attributes = customer == null ? Map.of() : customer.getAttributes();
     JsonObject body = new ActionMessage(a.id(), a.idempotencyKey(), a.customerId(), a.channel(), a.template(),
-        a.params(), a.rule(), a.touchpointId(), a.attempts() + 1, connectorFor(a.channel())).toJson();
+        a.params(), a.rule(), a.touchpointId(), a.attempts() + 1, connector, text(attributes.get("email")),
+        text(attributes.get("phone")), attributes, a.transactional(), unsubscribe.link(a.customerId(), a.channel()),
+        SHOWS_JOURNEY.contains(connector) ? recentJourney(a.customerId()) : List.of()).toJson();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deliveryTimeout().toMillis());
     inFlight++;
     vertx.eventBus()
@@ -262,7 +342,37 @@ public final class OutboxRelay implements ActionHandOff {
   }
 
   String connectorFor(String channel) {
-    return options.connectorByChannel().getOrDefault(channel, options.defaultConnector());
+    return options.routing().connectorFor(channel);
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+
+  /** The customer's latest stage changes and actions, newest first: what a help-desk agent reads first. */
+  private List<Map<String, Object>> recentJourney(String customerId) {
+    CustomerJourney journey = store.journey(customerId);
+    List<Map<String, Object>> recent = new ArrayList<>();
+    journey.transitions().stream().skip(Math.max(0, journey.transitions().size() - RECENT)).forEach(t -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", t.at().toString());
+      m.put("kind", "stage");
+      m.put("from", t.from());
+      m.put("to", t.to());
+      m.put("reason", t.reason());
+      recent.add(m);
+    });
+    journey.actions().stream().skip(Math.max(0, journey.actions().size() - RECENT)).forEach(x -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", x.createdAt().toString());
+      m.put("kind", "action");
+      m.put("channel", x.channel());
+      m.put("template", x.template());
+      m.put("status", x.status());
+      recent.add(m);
+    });
+    recent.sort((x, y) -> ((String) y.get("at")).compareTo((String) x.get("at")));
+    return recent;
   }
 
   private Delivery outcome(OutboxAction a, DeliveryOutcome reply) {
@@ -276,7 +386,10 @@ public final class OutboxRelay implements ActionHandOff {
           reply.error());
       return new Delivery(a.id(), Delivery.Status.FAILED, attempts, now, null, reply.error());
     }
-    return new Delivery(a.id(), Delivery.Status.PENDING, attempts, now, now.plus(backoff.after(attempts)),
-        reply.error());
+    Duration wait = backoff.after(attempts);
+    if (reply.retryAfterSeconds() != null && Duration.ofSeconds(reply.retryAfterSeconds()).compareTo(wait) > 0) {
+      wait = Duration.ofSeconds(reply.retryAfterSeconds()); // the receiver said when it can take it again
+    }
+    return new Delivery(a.id(), Delivery.Status.PENDING, attempts, now, now.plus(wait), reply.error());
   }
 }

@@ -12,4 +12,12 @@ public record OutboxAction(
     Map<String, Object> params,
     String rule,
     String touchpointId,
-    int attempts) {}
+    int attempts,
+    boolean transactional) {
+
+  /** A marketing action (not transactional). */
+  public OutboxAction(long id, String idempotencyKey, String customerId, String channel, String template,
+      Map<String, Object> params, String rule, String touchpointId, int attempts) {
+    this(id, idempotencyKey, customerId, channel, template, params, rule, touchpointId, attempts, false);
+  }
+}

@@ -62,7 +62,36 @@ public interface Store extends AutoCloseable {
    * Claims up to {@code limit} pending actions due at {@code now}: they are not due again before
    * {@code now + lease}, so a crashed relay's claims come back on their own.
    */
-  List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease);
+  default List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
+    return claimDueActions(now, limit, lease, ChannelFilter.all());
+  }
+
+  /** Claims as {@link #claimDueActions(Instant, int, Duration)} does, only actions of the channels {@code filter} admits. */
+  List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease, ChannelFilter filter);
+
+  /** Actions with this status, by id after {@code afterId}, at most {@code limit}. */
+  List<ListedAction> actionsWithStatus(String status, long afterId, int limit);
+
+  /** The outcome of asking to send a failed action again. */
+  enum Retry { RETRIED, NOT_FOUND, NOT_FAILED }
+
+  /**
+   * Makes a failed action pending again, due at {@code now}, its attempts counted from zero and its idempotency key
+   * unchanged; anything not failed is left as it is.
+   */
+  Retry retryFailedAction(long id, Instant now);
+
+  /** Pending actions per channel, counted at once. */
+  Map<String, Long> pendingActionsByChannel();
+
+  /** The connectors paused now. */
+  List<ConnectorPause> pausedConnectors();
+
+  /** Pauses a connector (again: its first pause stays); durable, so a restart keeps it paused. */
+  void pauseConnector(String connector, Instant at, String by);
+
+  /** Resumes a connector; false when it was not paused. */
+  boolean resumeConnector(String connector);
 
   /** Records delivery results, in one transaction. */
   void recordDeliveries(List<Delivery> deliveries);

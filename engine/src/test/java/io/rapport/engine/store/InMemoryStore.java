@@ -148,8 +148,41 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
+  public List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease,
+      io.rapport.engine.store.ChannelFilter filter) {
     return List.of();
+  }
+
+  @Override
+  public List<io.rapport.engine.store.ListedAction> actionsWithStatus(String status, long afterId, int limit) {
+    return List.of();
+  }
+
+  @Override
+  public Retry retryFailedAction(long id, Instant now) {
+    return Retry.NOT_FOUND;
+  }
+
+  @Override
+  public Map<String, Long> pendingActionsByChannel() {
+    return Map.of();
+  }
+
+  private final Map<String, io.rapport.engine.store.ConnectorPause> pauses = new java.util.TreeMap<>();
+
+  @Override
+  public synchronized List<io.rapport.engine.store.ConnectorPause> pausedConnectors() {
+    return List.copyOf(pauses.values());
+  }
+
+  @Override
+  public synchronized void pauseConnector(String connector, Instant at, String by) {
+    pauses.putIfAbsent(connector, new io.rapport.engine.store.ConnectorPause(connector, at, by));
+  }
+
+  @Override
+  public synchronized boolean resumeConnector(String connector) {
+    return pauses.remove(connector) != null;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.rapport.engine.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.TouchpointAlreadyStored;
@@ -72,8 +73,9 @@ final class H2Store extends JdbcStore {
   }
 
   @Override
-  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease) throws SQLException {
-    return outbox.claimDue(c, now, limit, lease, " FOR UPDATE");
+  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease, ChannelFilter filter)
+      throws SQLException {
+    return outbox.claimDue(c, now, limit, lease, filter, " FOR UPDATE");
   }
 
   @Override

@@ -2,6 +2,9 @@ package io.rapport.engine.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.rapport.engine.store.Census;
+import io.rapport.engine.store.ChannelFilter;
+import io.rapport.engine.store.ConnectorPause;
+import io.rapport.engine.store.ListedAction;
 import io.rapport.engine.store.CensusSlice;
 import io.rapport.engine.store.ClaimedTimers;
 import io.rapport.engine.store.CustomerJourney;
@@ -41,6 +44,7 @@ public abstract class JdbcStore implements Store {
   final TimersTable timers;
   final RuleVersionsTable ruleVersions;
   final CensusQueries census;
+  final ActionsQueries actions;
   private final HikariDataSource pool;
   private final String lockForClaim;
 
@@ -59,6 +63,7 @@ public abstract class JdbcStore implements Store {
     this.timers = new TimersTable(jsonParameter);
     this.ruleVersions = new RuleVersionsTable(jdbc, jsonParameter);
     this.census = new CensusQueries(jdbc);
+    this.actions = new ActionsQueries(jdbc);
   }
 
   /** Which database this is, for the log. */
@@ -175,8 +180,38 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
-  public final List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease) {
-    return jdbc.inTransaction("cannot claim due actions", c -> claimDue(c, now, limit, lease));
+  public final List<OutboxAction> claimDueActions(Instant now, int limit, Duration lease, ChannelFilter filter) {
+    return jdbc.inTransaction("cannot claim due actions", c -> claimDue(c, now, limit, lease, filter));
+  }
+
+  @Override
+  public List<ListedAction> actionsWithStatus(String status, long afterId, int limit) {
+    return actions.withStatus(status, afterId, limit);
+  }
+
+  @Override
+  public Retry retryFailedAction(long id, Instant now) {
+    return actions.retryFailed(id, now);
+  }
+
+  @Override
+  public Map<String, Long> pendingActionsByChannel() {
+    return actions.pendingByChannel();
+  }
+
+  @Override
+  public List<ConnectorPause> pausedConnectors() {
+    return actions.paused();
+  }
+
+  @Override
+  public void pauseConnector(String connector, Instant at, String by) {
+    actions.pause(connector, at, by);
+  }
+
+  @Override
+  public boolean resumeConnector(String connector) {
+    return actions.resume(connector);
   }
 
   @Override
@@ -195,7 +230,8 @@ public abstract class JdbcStore implements Store {
   public abstract List<OutboxAction> write(WriteBatch batch);
 
   /** Claims due actions, in a transaction already open on {@code c}. */
-  abstract List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease) throws SQLException;
+  abstract List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease, ChannelFilter filter)
+      throws SQLException;
 
   /** Records delivery results, in a transaction already open on {@code c}. */
   abstract void record(Connection c, List<Delivery> deliveries) throws SQLException;

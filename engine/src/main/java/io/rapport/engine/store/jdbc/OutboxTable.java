@@ -3,6 +3,7 @@ package io.rapport.engine.store.jdbc;
 import static io.rapport.engine.store.jdbc.Jdbc.instant;
 import static io.rapport.engine.store.jdbc.Jdbc.ts;
 
+import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
@@ -26,7 +27,7 @@ import java.util.List;
 final class OutboxTable {
   /** What the outbox relay reads of an action. */
   static final String COLUMNS =
-      "id, idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, attempts";
+      "id, idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, attempts, transactional";
   /** The action type of everything journey.send() asks for. */
   static final String SEND = "send";
 
@@ -40,7 +41,7 @@ final class OutboxTable {
 
   static OutboxAction action(ResultSet rs) throws SQLException {
     return new OutboxAction(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-        new JsonObject(rs.getString(6)).getMap(), rs.getString(7), rs.getString(8), rs.getInt(9));
+        new JsonObject(rs.getString(6)).getMap(), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getBoolean(10));
   }
 
   /**
@@ -100,14 +101,19 @@ final class OutboxTable {
   }
 
   /** Claims up to {@code limit} due actions for {@code lease}, oldest first, locking them with {@code lock}. */
-  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease, String lock) throws SQLException {
+  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease, ChannelFilter filter, String lock)
+      throws SQLException {
     List<OutboxAction> claimed = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM actions WHERE status = 'pending' AND"
-        + " next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?"
-        + lock)) {
-      ps.setObject(1, ts(now));
-      ps.setObject(2, ts(now));
-      ps.setInt(3, limit);
+        + " next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)" + ActionsQueries.condition(filter)
+        + " ORDER BY next_attempt_at, id LIMIT ?" + lock)) {
+      int i = 1;
+      ps.setObject(i++, ts(now));
+      ps.setObject(i++, ts(now));
+      if (!filter.admitsAll()) {
+        ps.setArray(i++, Jdbc.texts(c, filter.channels()));
+      }
+      ps.setInt(i, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           claimed.add(action(rs));

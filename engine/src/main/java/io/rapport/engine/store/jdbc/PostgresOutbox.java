@@ -1,5 +1,6 @@
 package io.rapport.engine.store.jdbc;
 
+import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
 
@@ -23,11 +24,12 @@ final class PostgresOutbox {
   // The lease lives in claimed_until, a column no index covers: the claim is a HOT update.
   // ARRAY(...) runs the due-query once and then looks the ids up by key; with IN (...) the
   // planner may join against a scan of the whole table.
-  private static final String CLAIM =
-      "UPDATE actions SET claimed_until = ?::timestamptz WHERE id = ANY(ARRAY(SELECT id FROM actions"
-          + " WHERE status = 'pending' AND next_attempt_at <= ?::timestamptz"
-          + " AND (claimed_until IS NULL OR claimed_until < ?::timestamptz)"
-          + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING " + OutboxTable.COLUMNS;
+  private static String claim(ChannelFilter filter) {
+    return "UPDATE actions SET claimed_until = ?::timestamptz WHERE id = ANY(ARRAY(SELECT id FROM actions"
+        + " WHERE status = 'pending' AND next_attempt_at <= ?::timestamptz"
+        + " AND (claimed_until IS NULL OR claimed_until < ?::timestamptz)" + ActionsQueries.condition(filter)
+        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING " + OutboxTable.COLUMNS;
+  }
   private static final String RECORD =
       "UPDATE actions AS a SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at::timestamptz,"
           + " last_error = u.last_error, sent_at = u.sent_at::timestamptz, claimed_until = NULL"
@@ -37,7 +39,8 @@ final class PostgresOutbox {
   private PostgresOutbox() {}
 
   /** Claims up to {@code limit} due actions for {@code lease}, oldest first; {@code c} must be in a transaction. */
-  static List<OutboxAction> claim(Connection c, Instant now, int limit, Duration lease) throws SQLException {
+  static List<OutboxAction> claim(Connection c, Instant now, int limit, Duration lease, ChannelFilter filter)
+      throws SQLException {
     List<OutboxAction> claimed = new ArrayList<>();
     // Every sent action leaves a dead entry in actions_due until vacuum. A plain index scan marks
     // each one dead the first time it meets it and skips it after; a bitmap scan, which the
@@ -46,11 +49,15 @@ final class PostgresOutbox {
     try (Statement st = c.createStatement()) {
       st.execute("SET LOCAL enable_bitmapscan = off");
     }
-    try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-      ps.setString(1, now.plus(lease).toString());
-      ps.setString(2, now.toString());
-      ps.setString(3, now.toString());
-      ps.setInt(4, limit);
+    try (PreparedStatement ps = c.prepareStatement(claim(filter))) {
+      int i = 1;
+      ps.setString(i++, now.plus(lease).toString());
+      ps.setString(i++, now.toString());
+      ps.setString(i++, now.toString());
+      if (!filter.admitsAll()) {
+        ps.setArray(i++, Jdbc.texts(c, filter.channels()));
+      }
+      ps.setInt(i, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           claimed.add(OutboxTable.action(rs));

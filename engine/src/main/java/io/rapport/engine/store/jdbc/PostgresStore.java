@@ -1,6 +1,7 @@
 package io.rapport.engine.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.TouchpointAlreadyStored;
@@ -68,8 +69,9 @@ final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease) throws SQLException {
-    return PostgresOutbox.claim(c, now, limit, lease);
+  List<OutboxAction> claimDue(Connection c, Instant now, int limit, Duration lease, ChannelFilter filter)
+      throws SQLException {
+    return PostgresOutbox.claim(c, now, limit, lease, filter);
   }
 
   @Override
