@@ -22,6 +22,7 @@ import io.rapport.engine.ingest.ActiveRules;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.metrics.StoreGauges;
+import io.rapport.engine.outbox.Guardrails;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.store.jdbc.JdbcStore;
@@ -138,7 +139,8 @@ public final class Server implements AutoCloseable {
       String rulesDir = settings.get(Settings.RULES_DIR);
       RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock,
           RuleLimits.withDecisionBudget(settings.get(Settings.DECISION_TIMEOUT)),
-          DiscountCodes.keyed(Keys.secret(settings.get(Settings.CODES_KEY), dataDir, "codes")));
+          DiscountCodes.keyed(Keys.secret(settings.get(Settings.CODES_KEY), dataDir, "codes")),
+          settings.get(Settings.GUARD_TRANSACTIONAL_TEMPLATES));
       ActiveRules rules = ruleBase.active();
       LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
       Keys keys = Keys.load(settings.keys(), dataDir);
@@ -147,7 +149,8 @@ public final class Server implements AutoCloseable {
       Gauge.builder("rapport.rules.version", ruleBase, r -> r.current().version())
           .description("Version of the active rule base").register(registry);
 
-      OutboxRelay relay = new OutboxRelay(vertx, store, metrics, settings.outbox(), clock);
+      OutboxRelay relay = new OutboxRelay(vertx, store, metrics, settings.outbox(),
+          new Guardrails(settings.guardrails()), clock);
       Ingest ingest = new Ingest(ingestOptions, store, rules, metrics, relay, clock);
       String deployment =
           vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()

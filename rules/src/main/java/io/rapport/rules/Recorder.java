@@ -21,8 +21,6 @@ import org.kie.api.runtime.rule.FactHandle;
  * that is firing (learned from the agenda) and the touchpoint being decided.
  */
 final class Recorder extends DefaultAgendaEventListener implements Journey {
-  /** The attribute the consent guardrail reads: false means no email may be sent. */
-  static final String EMAIL_CONSENT = "emailConsent";
   /** Longest text a rule may keep in an attribute or an action's parameter. */
   static final int MAX_TEXT = 4096;
   /** A stage, timer, attribute or parameter name: one word, letters, digits, '_', '-' and '.'. */
@@ -35,9 +33,13 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   private final List<TimerRequest> timers = new ArrayList<>();
   private final List<String> fired = new ArrayList<>();
   private final DiscountCodes codes;
+  /** Templates whose actions are transactional whatever the rule says (escalations, receipts). */
+  private final java.util.Set<String> transactionalTemplates;
   private String currentRule;
 
-  Recorder(Touchpoint touchpoint, KieSession session, String actor, DiscountCodes codes) {
+  Recorder(Touchpoint touchpoint, KieSession session, String actor, DiscountCodes codes,
+      java.util.Set<String> transactionalTemplates) {
+    this.transactionalTemplates = transactionalTemplates;
     this.touchpoint = touchpoint;
     this.session = session;
     this.currentRule = actor;
@@ -77,13 +79,12 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
     if (channel == null || channel.isBlank() || template == null || template.isBlank()) {
       throw new IllegalArgumentException("rule '" + currentRule + "' sent an action without channel or template");
     }
-    String suppressed = null;
-    if ("email".equals(channel) && Boolean.FALSE.equals(customer.attribute(EMAIL_CONSENT))) {
-      suppressed = "no email consent";
-    }
-    actions.add(
-        new ActionRequest(customer.getId(), channel, template, plainValues("parameter", params), currentRule,
-            touchpoint.id(), actions.size(), suppressed));
+    // consent, like every guardrail, is checked when the action is sent: the customer may change their mind between
+    Map<String, Object> values = plainValues("parameter", params);
+    boolean transactional = Boolean.TRUE.equals(values.get(ActionRequest.TRANSACTIONAL))
+        || transactionalTemplates.contains(template);
+    actions.add(new ActionRequest(customer.getId(), channel, template, values, currentRule, touchpoint.id(),
+        actions.size(), null, transactional));
   }
 
   @Override
@@ -117,6 +118,11 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
       throw new IllegalArgumentException("rule '" + currentRule + "' set an attribute without a name");
     }
     word("attribute name", attribute);
+    if (attribute.endsWith("Consent") && !Boolean.FALSE.equals(value) && !"false".equals(value)) {
+      // consent is the customer's to give (a subscribe touchpoint); a rule may only withdraw it
+      throw new IllegalArgumentException("rule '" + currentRule + "' set " + attribute + " to " + value
+          + ": only the customer gives consent (a subscribe touchpoint); a rule may set it to false only");
+    }
     if (customer.setAttribute(attribute, plainValue("attribute " + attribute, value))) {
       changed(customer, "attributes");
     }

@@ -17,7 +17,8 @@ class JourneyValuesTest {
   private static final Instant MARCH = Instant.parse("2026-03-01T10:00:00Z");
   private final Customer customer = new Customer("c-1");
   private final Recorder journey = new Recorder(
-      new Touchpoint("t-1", "c-1", "purchase", MARCH, "web", BigDecimal.ONE, "EUR", Map.of()), null, "A rule", DiscountCodes.unpredictable());
+      new Touchpoint("t-1", "c-1", "purchase", MARCH, "web", BigDecimal.ONE, "EUR", Map.of()), null, "A rule", DiscountCodes.unpredictable(),
+      RuleBook.TRANSACTIONAL_TEMPLATES);
 
   @Test
   void plainValuesAreKeptAndATimeAsIsoText() {

@@ -3,6 +3,7 @@ package io.rapport.engine.config;
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.StoreGauges;
+import io.rapport.engine.outbox.Guardrails;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.timers.TimerScheduler;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -165,6 +168,45 @@ public final class Settings {
           + "slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one "
           + "connection's time, 1 counts as fast as half a connection's time allows.");
 
+  // Issue 29, h29b: the guardrails applied as an action is sent (consent, frequency cap, quiet hours, stale).
+  public static final Setting<Set<String>> GUARD_TRANSACTIONAL_TEMPLATES =
+      Setting.of("guard.transactional-templates", "escalation,receipt", "Templates whose actions are transactional "
+          + "(exempt from opt-outs, the frequency cap and quiet hours), besides those a rule marks with "
+          + "journey.with(\"transactional\", true).", GuardValues::templates);
+  public static final Setting<Integer> GUARD_FREQUENCY_MAX =
+      integer("guard.frequency.max", "3", 0, 10_000, "Most marketing actions sent to one customer per "
+          + "guard.frequency.window, counted by send time; one more is recorded suppressed, reason frequency. 0: no cap.");
+  public static final Setting<Duration> GUARD_FREQUENCY_WINDOW =
+      duration("guard.frequency.window", "P7D", "The window of the frequency cap (ISO-8601).");
+  public static final Setting<Boolean> GUARD_QUIET_ENABLED =
+      Setting.of("guard.quiet.enabled", "true", "Whether marketing actions wait for the end of the quiet hours in the "
+          + "customer's time zone (attribute timezone, else guard.quiet.timezone).", v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("is neither true nor false");
+          });
+  public static final Setting<LocalTime> GUARD_QUIET_START =
+      Setting.of("guard.quiet.start", "21:00", "Local time the quiet hours begin.", GuardValues::timeOfDay);
+  public static final Setting<LocalTime> GUARD_QUIET_END =
+      Setting.of("guard.quiet.end", "08:00", "Local time the quiet hours end (the next day when earlier than the "
+          + "start); a held action goes out then.", GuardValues::timeOfDay);
+  public static final Setting<ZoneId> GUARD_QUIET_TIMEZONE =
+      Setting.of("guard.quiet.timezone", "UTC", "Time zone of the quiet hours of a customer without a valid timezone "
+          + "attribute.", GuardValues::zone);
+  public static final Setting<Duration> GUARD_MAX_AGE =
+      duration("guard.max-age", "P3D", "An action decided on an event older than this when it is about to be sent "
+          + "is recorded suppressed, reason stale (ISO-8601).");
+  public static final Setting<Map<String, Duration>> GUARD_MAX_AGE_BY_TEMPLATE =
+      Setting.of("guard.max-age-by-template", "", "Templates with an age of their own, for example "
+          + "birthday-offer=P1D,escalation=P30D.", GuardValues::agesByTemplate);
+
+  /** The guardrails as configured. */
+  public Guardrails.Options guardrails() {
+    return new Guardrails.Options(get(GUARD_FREQUENCY_MAX), get(GUARD_FREQUENCY_WINDOW), get(GUARD_QUIET_ENABLED),
+        get(GUARD_QUIET_START), get(GUARD_QUIET_END), get(GUARD_QUIET_TIMEZONE), get(GUARD_MAX_AGE),
+        get(GUARD_MAX_AGE_BY_TEMPLATE));
+  }
+
   /** Every key, in the order the documentation lists them. */
   public static final List<Setting<?>> ALL =
       List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_FLUSH_AFTER_KB,
@@ -173,7 +215,9 @@ public final class Settings {
           ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
           OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
           ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, CODES_KEY, RULES_WATCH_INTERVAL, METRICS_REFRESH,
-          METRICS_COUNT_SPACING);
+          METRICS_COUNT_SPACING,
+          GUARD_TRANSACTIONAL_TEMPLATES, GUARD_FREQUENCY_MAX, GUARD_FREQUENCY_WINDOW, GUARD_QUIET_ENABLED,
+          GUARD_QUIET_START, GUARD_QUIET_END, GUARD_QUIET_TIMEZONE, GUARD_MAX_AGE, GUARD_MAX_AGE_BY_TEMPLATE);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";

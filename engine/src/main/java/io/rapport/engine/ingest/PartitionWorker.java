@@ -37,11 +37,12 @@ final class PartitionWorker {
 
   /**
    * A touchpoint waiting for its partition, with the request it belongs to; {@code again} when it is stored already,
-   * as a rule error, and is to be decided anew.
+   * as a rule error, and is to be decided anew; {@code backfill} when it is history being imported, whose actions are
+   * recorded and never sent.
    */
-  record Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos, boolean again) {
+  record Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos, boolean again, boolean backfill) {
     Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos) {
-      this(touchpoint, ticket, arrivedNanos, false);
+      this(touchpoint, ticket, arrivedNanos, false, false);
     }
   }
 
@@ -216,6 +217,9 @@ final class PartitionWorker {
     for (Decided d : written.decided()) {
       metrics.touchpoint(d.touchpoint(), d.outcome());
       metrics.decided(d.decision());
+      if (d.backfill()) {
+        d.decision().actions().forEach(a -> metrics.suppressed(Decided.BACKFILL));
+      }
       anyAction |= !d.decision().actions().isEmpty();
     }
     for (int i = 0; i < batch.size(); i++) {
@@ -287,7 +291,7 @@ final class PartitionWorker {
           customer.takeStateOf(before);
           LOG.warn("rules failed on touchpoint {} of customer {}: {}", t.id(), t.customerId(), d.error());
         }
-        decided.add(new Decided(t, d, p.again()));
+        decided.add(new Decided(t, d, p.again(), p.backfill()));
       }
       Map<String, Customer> changed = new LinkedHashMap<>();
       for (Decided d : decided) {

@@ -2,6 +2,8 @@ package io.rapport.engine.outbox;
 
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.Guarded;
+import io.rapport.engine.store.Recipient;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Store;
 import io.rapport.messages.ActionMessage;
@@ -14,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +66,12 @@ public final class OutboxRelay implements ActionHandOff {
   private final Options options;
   private final Clock clock;
   private final Backoff backoff;
+  private final Guardrails guardrails;
+  /**
+   * Marketing actions sent and not yet recorded as sent, by customer: the frequency cap counts them with those the
+   * store has recorded. Only the relay thread reads or writes it.
+   */
+  private final Map<String, Integer> marketingUnderWay = new java.util.HashMap<>();
   private final Semaphore wake = new Semaphore(0);
   private final BlockingQueue<Claimed> handedOver = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
   private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
@@ -76,7 +86,9 @@ public final class OutboxRelay implements ActionHandOff {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Clock clock) {
+  public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Guardrails guardrails,
+      Clock clock) {
+    this.guardrails = guardrails;
     this.vertx = vertx;
     this.store = store;
     this.metrics = metrics;
@@ -98,7 +110,7 @@ public final class OutboxRelay implements ActionHandOff {
   private record Answer(OutboxAction action, DeliveryOutcome outcome) {}
 
   /** A delivery's result the store has not recorded yet, with the channel it is counted under once it has. */
-  private record Unrecorded(String channel, Delivery delivery) {}
+  private record Unrecorded(OutboxAction action, Delivery delivery) {}
 
   /** A claim left by a crashed relay comes back after it. */
   private Duration lease() {
@@ -197,11 +209,13 @@ public final class OutboxRelay implements ActionHandOff {
     List<Claimed> taken = new ArrayList<>(Math.min(free, handedOver.size()));
     handedOver.drainTo(taken, free);
     Instant latestStart = clock.instant().plus(options.deliveryTimeout());
+    List<OutboxAction> sendable = new ArrayList<>(taken.size());
     for (Claimed c : taken) {
       if (c.until().isAfter(latestStart) && !unrecorded.containsKey(c.action().id())) {
-        send(c.action());
+        sendable.add(c.action());
       }
     }
+    guarded(sendable).forEach(this::send);
     return taken.size();
   }
 
@@ -209,12 +223,52 @@ public final class OutboxRelay implements ActionHandOff {
   private int relayOnce(int most) {
     lastPoll = System.nanoTime();
     List<OutboxAction> due = store.claimDueActions(clock.instant(), most, lease());
-    for (OutboxAction a : due) {
-      if (!unrecorded.containsKey(a.id())) { // sent already: its result waits to be recorded
-        send(a);
+    // one sent already is left alone: its result waits to be recorded
+    guarded(due.stream().filter(a -> !unrecorded.containsKey(a.id())).toList()).forEach(this::send);
+    return due.size();
+  }
+
+  /**
+   * The actions the guardrails let through now; the verdicts on the others are recorded (suppressed, or deferred to
+   * a later time) before any is sent. When the store cannot record them nothing is sent: the claims run out and the
+   * poll brings the actions back.
+   */
+  private List<OutboxAction> guarded(List<OutboxAction> actions) {
+    if (actions.isEmpty()) {
+      return actions;
+    }
+    Instant now = clock.instant();
+    Set<String> customers = new HashSet<>();
+    actions.forEach(a -> customers.add(a.customerId()));
+    Map<String, Recipient> recipients = store.recipients(customers, guardrails.frequencySince(now));
+    Map<String, Integer> underWay = new java.util.HashMap<>(); // this round's, on top of those sent before
+    List<OutboxAction> go = new ArrayList<>(actions.size());
+    List<Guarded> held = new ArrayList<>();
+    for (OutboxAction a : actions) {
+      String customer = a.customerId();
+      int before = marketingUnderWay.getOrDefault(customer, 0) + underWay.getOrDefault(customer, 0);
+      Guardrails.Verdict verdict = guardrails.judge(a, recipients.getOrDefault(customer, Recipient.UNKNOWN), before,
+          now);
+      if (verdict instanceof Guardrails.Suppress s) {
+        held.add(Guarded.suppressed(a.id(), s.reason()));
+      } else if (verdict instanceof Guardrails.Defer d) {
+        held.add(Guarded.deferred(a.id(), d.reason(), d.until()));
+      } else {
+        go.add(a);
+        if (!a.transactional()) {
+          underWay.merge(customer, 1, Integer::sum);
+        }
       }
     }
-    return due.size();
+    store.recordGuarded(held); // throws while the store is down: nothing of this round is sent
+    for (Guarded g : held) {
+      if (g.deferredUntil() == null) {
+        metrics.suppressed(g.reason());
+      } else {
+        metrics.deferred(g.reason());
+      }
+    }
+    return go;
   }
 
   /**
@@ -230,15 +284,20 @@ public final class OutboxRelay implements ActionHandOff {
     }
     inFlight -= came.size();
     for (Answer a : came) {
-      unrecorded.put(a.action().id(), new Unrecorded(a.action().channel(), outcome(a.action(), a.outcome())));
+      unrecorded.put(a.action().id(), new Unrecorded(a.action(), outcome(a.action(), a.outcome())));
     }
     List<Delivery> results = unrecorded.values().stream().map(Unrecorded::delivery).toList();
     store.recordDeliveries(results); // throws while the store is down: the results wait in unrecorded
-    unrecorded.values().forEach(u -> metrics.action(u.channel(), switch (u.delivery().status()) {
-      case SENT -> "sent";
-      case FAILED -> "failed";
-      case PENDING -> "retried";
-    }));
+    unrecorded.values().forEach(u -> {
+      metrics.action(u.action().channel(), switch (u.delivery().status()) {
+        case SENT -> "sent";
+        case FAILED -> "failed";
+        case PENDING -> "retried";
+      });
+      if (!u.action().transactional()) { // recorded: the store counts it from now on, if it was sent
+        marketingUnderWay.computeIfPresent(u.action().customerId(), (k, n) -> n > 1 ? n - 1 : null);
+      }
+    });
     unrecorded.clear();
     return came.size();
   }
@@ -249,6 +308,9 @@ public final class OutboxRelay implements ActionHandOff {
         a.params(), a.rule(), a.touchpointId(), a.attempts() + 1, connectorFor(a.channel())).toJson();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deliveryTimeout().toMillis());
     inFlight++;
+    if (!a.transactional()) {
+      marketingUnderWay.merge(a.customerId(), 1, Integer::sum);
+    }
     vertx.eventBus()
         .<JsonObject>request(Addresses.ACTIONS, body, delivery)
         .onComplete(

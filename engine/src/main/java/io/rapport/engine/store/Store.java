@@ -68,6 +68,15 @@ public interface Store extends AutoCloseable {
   void recordDeliveries(List<Delivery> deliveries);
 
   /**
+   * What the guardrails need to know of these customers before actions reach them: their attributes, and the
+   * marketing actions sent to them since {@code marketingSince}. A customer the store does not hold is left out.
+   */
+  Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince);
+
+  /** Records the guardrails' verdicts on actions about to be sent, in one transaction. */
+  void recordGuarded(List<Guarded> verdicts);
+
+  /**
    * Claims up to {@code limit} timers due at {@code now} that nobody holds: they are not claimed
    * again before {@code now + lease}. Firing one (deciding its timer touchpoint) deletes it. A
    * timer postponed since it was scheduled (scheduled again for later) is moved on to its new

@@ -155,6 +155,17 @@ public final class InMemoryStore implements Store {
   @Override
   public void recordDeliveries(List<Delivery> deliveries) {}
 
+  @Override
+  public synchronized Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince) {
+    Map<String, Recipient> found = new HashMap<>();
+    customerIds.stream().filter(customers::containsKey)
+        .forEach(id -> found.put(id, new Recipient(customers.get(id).getAttributes(), 0)));
+    return found;
+  }
+
+  @Override
+  public void recordGuarded(List<Guarded> verdicts) {}
+
   public final List<RuleVersion> ruleVersions = new ArrayList<>();
 
   @Override

@@ -7,6 +7,8 @@ import io.rapport.engine.store.ClaimedTimers;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.Guarded;
+import io.rapport.engine.store.Recipient;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.RuleVersion;
 import io.rapport.engine.store.Store;
@@ -184,6 +186,29 @@ public abstract class JdbcStore implements Store {
     if (!deliveries.isEmpty()) {
       jdbc.inTransaction("cannot record deliveries", c -> {
         record(c, deliveries);
+        return null;
+      });
+    }
+  }
+
+  @Override
+  public Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince) {
+    if (customerIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Customer> stored = customers.byIds(customerIds);
+    Map<String, Integer> sent = jdbc.read("cannot count the actions sent to customers",
+        c -> outbox.marketingSentSince(c, stored.keySet(), marketingSince));
+    Map<String, Recipient> recipients = new java.util.HashMap<>();
+    stored.forEach((id, cu) -> recipients.put(id, new Recipient(cu.getAttributes(), sent.getOrDefault(id, 0))));
+    return recipients;
+  }
+
+  @Override
+  public void recordGuarded(List<Guarded> verdicts) {
+    if (!verdicts.isEmpty()) {
+      jdbc.inTransaction("cannot record the guardrails' verdicts", c -> {
+        outbox.guarded(c, verdicts);
         return null;
       });
     }
