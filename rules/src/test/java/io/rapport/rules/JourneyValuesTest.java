@@ -59,6 +59,22 @@ class JourneyValuesTest {
   }
 
   @Test
+  void aRuleMayWithdrawConsentButNeverGiveIt() {
+    journey.set(customer, "smsConsent", false);
+    assertThat(customer.attribute("smsConsent")).isEqualTo(false);
+    assertThatThrownBy(() -> journey.set(customer, "emailConsent", true)).hasMessageContaining("only the customer");
+    assertThatThrownBy(() -> journey.set(customer, "smsConsent", null)).hasMessageContaining("only the customer");
+  }
+
+  @Test
+  void anActionOfATransactionalTemplateOrMarkedByItsRuleIsTransactional() {
+    journey.send(customer, "support", "escalation");
+    journey.send(customer, "email", "order-shipped", journey.with("transactional", true));
+    journey.send(customer, "email", "welcome");
+    assertThat(journey.decision().actions()).extracting(ActionRequest::transactional).containsExactly(true, true, false);
+  }
+
+  @Test
   void aCustomersAttributesAreAReadOnlyView() {
     Customer c = new Customer("c-2", "LEAD", null, 0, BigDecimal.ZERO, null, null, null, 0, Map.of("tier", "gold"), 0);
     assertThatThrownBy(() -> c.getAttributes().put("emailConsent", true)).isInstanceOf(UnsupportedOperationException.class);
