@@ -139,7 +139,7 @@ public final class Server implements AutoCloseable {
       String rulesDir = settings.get(Settings.RULES_DIR);
       RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock,
           RuleLimits.withDecisionBudget(settings.get(Settings.DECISION_TIMEOUT)),
-          DiscountCodes.keyed(Keys.secret(settings.get(Settings.CODES_KEY), dataDir, "codes")),
+          DiscountCodes.unpredictable(),
           settings.get(Settings.GUARD_TRANSACTIONAL_TEMPLATES));
       ActiveRules rules = ruleBase.active();
       LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());

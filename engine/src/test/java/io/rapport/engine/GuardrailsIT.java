@@ -56,6 +56,7 @@ class GuardrailsIT {
     webhook = new WebhookReceiver();
     Map<String, String> values = new HashMap<>();
     values.put("http.port", "0");
+    values.put("rules.decision-timeout", "PT5S"); // a first decision on a loaded machine is slow
     values.put("data.dir", dir.toString());
     values.put("webhook.url", webhook.url());
     values.put("actions.connector", "webhook");

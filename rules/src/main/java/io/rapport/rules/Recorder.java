@@ -32,6 +32,7 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   private final List<ActionRequest> actions = new ArrayList<>();
   private final List<TimerRequest> timers = new ArrayList<>();
   private final List<String> fired = new ArrayList<>();
+  private final List<IssuedCode> issued = new ArrayList<>();
   private final DiscountCodes codes;
   /** Templates whose actions are transactional whatever the rule says (escalations, receipts). */
   private final java.util.Set<String> transactionalTemplates;
@@ -83,6 +84,13 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
     Map<String, Object> values = plainValues("parameter", params);
     boolean transactional = Boolean.TRUE.equals(values.get(ActionRequest.TRANSACTIONAL))
         || transactionalTemplates.contains(template);
+    // a code of this decision that the action carries is stored with it, for the redemptions to be attributed
+    for (int i = 0; i < issued.size(); i++) {
+      IssuedCode c = issued.get(i);
+      if (c.actionSequence() == null && values.containsValue(c.code())) {
+        issued.set(i, c.sentWith(template, actions.size()));
+      }
+    }
     actions.add(new ActionRequest(customer.getId(), channel, template, values, currentRule, touchpoint.id(),
         actions.size(), null, transactional));
   }
@@ -129,8 +137,20 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   }
 
   @Override
-  public String discountCode(Customer customer, int percent) {
-    return codes.code(customer.getId(), percent);
+  public String discountCode(Customer customer, int percent, int validDays) {
+    if (percent < 1 || percent > 100) {
+      throw new IllegalArgumentException("rule '" + currentRule + "' asked for a discount of " + percent
+          + "%: between 1 and 100");
+    }
+    if (validDays < 1 || validDays > 3660) {
+      throw new IllegalArgumentException("rule '" + currentRule + "' asked for a code valid " + validDays
+          + " days: between 1 and 3660");
+    }
+    String code = codes.code(customer.getId(), percent);
+    Instant at = touchpoint.occurredAt();
+    issued.add(new IssuedCode(code, customer.getId(), percent, currentRule, touchpoint.id(), at,
+        at.plus(Duration.ofDays(validDays)), null, null));
+    return code;
   }
 
   /** Checks each value as it is given: the rule that gave it is the one that fails. */
@@ -227,6 +247,6 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   }
 
   Decision decision() {
-    return new Decision(transitions, actions, timers, fired, null);
+    return new Decision(transitions, actions, timers, fired, null, issued);
   }
 }

@@ -141,8 +141,8 @@ public final class RuleBook {
   }
 
   /**
-   * The same rules making their discount codes with {@code newCodes} (the server's secret); a rule book compiled
-   * without makes them with a secret nobody keeps.
+   * The same rules making their discount codes with {@code newCodes} (the server's, unpredictable); a rule book
+   * compiled without draws them from a seed, the same on every run.
    */
   public RuleBook withCodes(DiscountCodes newCodes) {
     return new RuleBook(kieBase, files, warnings, limits, Objects.requireNonNull(newCodes, "codes"),
@@ -188,7 +188,8 @@ public final class RuleBook {
       if (!compiled.isEmpty()) {
         throw new InvalidRulesException(compiled);
       }
-      return new RuleBook(kieBase, sorted, warnings, limits, DiscountCodes.unpredictable(), TRANSACTIONAL_TEMPLATES);
+      // codes from a seed: replays, simulations and scenarios store and send none; the server gives its own
+      return new RuleBook(kieBase, sorted, warnings, limits, DiscountCodes.seeded(0), TRANSACTIONAL_TEMPLATES);
     } finally {
       ks.getRepository().removeKieModule(releaseId);
     }
@@ -333,8 +334,8 @@ public final class RuleBook {
     }
 
     @Override
-    public String discountCode(Customer customer, int percent) {
-      return target.discountCode(customer, percent);
+    public String discountCode(Customer customer, int percent, int validDays) {
+      return target.discountCode(customer, percent, validDays);
     }
 
     @Override

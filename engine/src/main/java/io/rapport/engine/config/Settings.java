@@ -152,10 +152,6 @@ public final class Settings {
       duration("rules.decision-timeout", "PT0.2S", "Longest the rules may take to decide one touchpoint (checked between "
           + "two rule firings, with a cap of firings too); past it the touchpoint is stored as a rule_error naming the "
           + "rule, and its customer is left as it was.");
-  public static final Setting<String> CODES_KEY =
-      Setting.secret("codes.key", "", "Secret the discount codes are made with, so that nobody can compute a "
-          + "customer's code; empty means one is generated in data.dir/codes.key at first start. Servers sharing a "
-          + "database need the same.").hiddenFromRoutes();
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
       duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes; a change goes live once "
           + "the folder has read the same for one interval, so that a file caught half-written is never tried.");
@@ -214,7 +210,7 @@ public final class Settings {
           DROP_CHUNK_SIZE, DROP_POLL_MS, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS, ACTIONS_CONNECTOR,
           ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
           OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
-          ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, CODES_KEY, RULES_WATCH_INTERVAL, METRICS_REFRESH,
+          ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, RULES_WATCH_INTERVAL, METRICS_REFRESH,
           METRICS_COUNT_SPACING,
           GUARD_TRANSACTIONAL_TEMPLATES, GUARD_FREQUENCY_MAX, GUARD_FREQUENCY_WINDOW, GUARD_QUIET_ENABLED,
           GUARD_QUIET_START, GUARD_QUIET_END, GUARD_QUIET_TIMEZONE, GUARD_MAX_AGE, GUARD_MAX_AGE_BY_TEMPLATE);

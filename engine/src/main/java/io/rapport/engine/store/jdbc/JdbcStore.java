@@ -43,6 +43,7 @@ public abstract class JdbcStore implements Store {
   final TimersTable timers;
   final RuleVersionsTable ruleVersions;
   final CensusQueries census;
+  final DiscountCodesTable codes = new DiscountCodesTable();
   private final HikariDataSource pool;
   private final String lockForClaim;
 
