@@ -12,6 +12,7 @@ import io.rapport.engine.access.Keys;
 import io.rapport.engine.access.Scope;
 import io.rapport.engine.config.Settings;
 import io.rapport.engine.http.CustomerApi;
+import io.rapport.engine.http.ErasureApi;
 import io.rapport.engine.http.HealthApi;
 import io.rapport.engine.http.RulesApi;
 import io.rapport.engine.http.SimulationsApi;
@@ -162,6 +163,7 @@ public final class Server implements AutoCloseable {
       Router router = Router.router(vertx);
       router.route().handler(Server::answerBrokenBodies);
       new CustomerApi(vertx, store, keys).mount(router);
+      new ErasureApi(vertx, store, ingest, keys, clock).mount(router);
       new HealthApi(vertx, store, rules, registry, partitionHealth::get).mount(router);
       new TouchpointsApi(vertx, store, ingest, keys).mount(router);
       new RulesApi(vertx, ruleBase, keys).mount(router);

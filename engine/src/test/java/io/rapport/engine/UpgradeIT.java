@@ -90,7 +90,7 @@ class UpgradeIT {
           "4 keys in byte order", "5 customers keyed by id only", "6 timers postponed in place",
           "7 last activity on the customer", "8 room for revenue and rule errors", "9 rule errors listed",
           "10 action reasons and transactional marks", "11 discount codes",
-          "25 actions keep their event time", "26 discount code redemptions");
+          "25 actions keep their event time", "26 discount code redemptions", "27 erasures");
     }
   }
 

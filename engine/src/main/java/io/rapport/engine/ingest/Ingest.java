@@ -183,6 +183,23 @@ public final class Ingest extends AbstractVerticle implements Decider {
     return done;
   }
 
+  /**
+   * Erases a customer on their partition's thread, between two batches: the store's rows in one transaction, and the
+   * partition's cached copy, so that nothing of them is written back. Completes with what was erased.
+   */
+  public CompletableFuture<io.rapport.engine.store.Erasure> erase(String customerId, java.time.Instant at) {
+    CompletableFuture<io.rapport.engine.store.Erasure> done = new CompletableFuture<>();
+    PartitionWorker worker = workers.get(partitioner.partitionOf(customerId));
+    worker.between(() -> {
+      try {
+        done.complete(worker.erase(customerId, at));
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
+  }
+
   /** How the partitions fare: how many threads had died (and were started again), and the longest stall now. */
   public record PartitionHealth(int restarted, Duration longestStall) {
     /** A partition is stalled when its batch under way has made no progress for this long. */

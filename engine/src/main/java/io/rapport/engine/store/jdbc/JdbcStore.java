@@ -7,6 +7,7 @@ import io.rapport.engine.store.ClaimedTimers;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.Erasure;
 import io.rapport.engine.store.Guarded;
 import io.rapport.engine.store.Recipient;
 import io.rapport.engine.store.OutboxAction;
@@ -44,6 +45,7 @@ public abstract class JdbcStore implements Store {
   final RuleVersionsTable ruleVersions;
   final CensusQueries census;
   final DiscountCodesTable codes = new DiscountCodesTable();
+  final ErasuresTable erasures = new ErasuresTable();
   private final HikariDataSource pool;
   private final String lockForClaim;
 
@@ -213,6 +215,24 @@ public abstract class JdbcStore implements Store {
         return null;
       });
     }
+  }
+
+  @Override
+  public Erasure erase(String customerId, Instant at) {
+    return jdbc.inTransaction("cannot erase a customer", c -> erasures.erase(c, customerId, at));
+  }
+
+  @Override
+  public Map<String, Instant> erasedAt(Collection<String> customerIds) {
+    if (customerIds.isEmpty()) {
+      return Map.of();
+    }
+    return jdbc.read("cannot look up erasures", c -> erasures.erasedAt(c, customerIds));
+  }
+
+  @Override
+  public Map<String, List<Map<String, Object>>> export(String customerId) {
+    return jdbc.inTransaction("cannot export a customer", c -> erasures.export(c, customerId));
   }
 
   // What each database's subclass provides.
