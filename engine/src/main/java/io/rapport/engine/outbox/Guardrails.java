@@ -67,9 +67,9 @@ public final class Guardrails {
     this.options = options;
   }
 
-  /** Since when sent actions count against the frequency cap, at {@code now}. */
+  /** Since when sent actions count against the frequency cap, at {@code now}; null when there is no cap. */
   public Instant frequencySince(Instant now) {
-    return now.minus(options.frequencyWindow());
+    return options.frequencyMax() > 0 ? now.minus(options.frequencyWindow()) : null;
   }
 
   /**

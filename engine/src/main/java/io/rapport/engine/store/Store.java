@@ -69,7 +69,8 @@ public interface Store extends AutoCloseable {
 
   /**
    * What the guardrails need to know of these customers before actions reach them: their attributes, and the
-   * marketing actions sent to them since {@code marketingSince}. A customer the store does not hold is left out.
+   * marketing actions sent to them since {@code marketingSince} (not counted when it is null). A customer the store
+   * does not hold is left out.
    */
   Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince);
 

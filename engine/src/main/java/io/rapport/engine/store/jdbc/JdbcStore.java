@@ -200,8 +200,9 @@ public abstract class JdbcStore implements Store {
       return Map.of();
     }
     Map<String, Customer> stored = customers.byIds(customerIds);
-    Map<String, Integer> sent = jdbc.read("cannot count the actions sent to customers",
-        c -> outbox.marketingSentSince(c, stored.keySet(), marketingSince));
+    Map<String, Integer> sent = marketingSince == null || stored.isEmpty() ? Map.of()
+        : jdbc.read("cannot count the actions sent to customers",
+            c -> outbox.marketingSentSince(c, stored.keySet(), marketingSince));
     Map<String, Recipient> recipients = new java.util.HashMap<>();
     stored.forEach((id, cu) -> recipients.put(id, new Recipient(cu.getAttributes(), sent.getOrDefault(id, 0))));
     return recipients;
