@@ -14,6 +14,7 @@ import io.rapport.engine.config.Settings;
 import io.rapport.engine.http.ActionsApi;
 import io.rapport.engine.http.ConnectorsApi;
 import io.rapport.engine.http.CustomerApi;
+import io.rapport.engine.http.ErasureApi;
 import io.rapport.engine.http.HealthApi;
 import io.rapport.engine.http.RulesApi;
 import io.rapport.engine.http.SimulationsApi;
@@ -27,6 +28,7 @@ import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.ConnectorRouting;
+import io.rapport.engine.outbox.Guardrails;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.outbox.UnsubscribeLinks;
 import io.rapport.engine.store.jdbc.Database;
@@ -147,7 +149,8 @@ public final class Server implements AutoCloseable {
       String rulesDir = settings.get(Settings.RULES_DIR);
       RuleBase ruleBase = RuleBase.open(store, rulesDir.isBlank() ? null : Path.of(rulesDir), clock,
           RuleLimits.withDecisionBudget(settings.get(Settings.DECISION_TIMEOUT)),
-          DiscountCodes.keyed(Keys.secret(settings.get(Settings.CODES_KEY), dataDir, "codes")));
+          DiscountCodes.unpredictable(),
+          settings.get(Settings.GUARD_TRANSACTIONAL_TEMPLATES));
       ActiveRules rules = ruleBase.active();
       LOG.info("rules: version {}, {} rules", ruleBase.current().version(), rules.get().ruleNames().size());
       Keys keys = Keys.load(settings.keys(), dataDir);
@@ -158,7 +161,8 @@ public final class Server implements AutoCloseable {
 
       UnsubscribeLinks unsubscribe = new UnsubscribeLinks(settings.get(Settings.PUBLIC_URL),
           Keys.secret(settings.get(Settings.UNSUBSCRIBE_KEY), dataDir, "unsubscribe"));
-      OutboxRelay relay = new OutboxRelay(vertx, store, metrics, settings.outbox(), clock, unsubscribe);
+      OutboxRelay relay = new OutboxRelay(vertx, store, metrics, settings.outbox(),
+          new Guardrails(settings.guardrails()), clock, unsubscribe);
       Ingest ingest = new Ingest(ingestOptions, store, rules, metrics, relay, clock);
       String deployment =
           vertx.deployVerticle(ingest, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
@@ -170,6 +174,7 @@ public final class Server implements AutoCloseable {
       Router router = Router.router(vertx);
       router.route().handler(Server::answerBrokenBodies);
       new CustomerApi(vertx, store, keys).mount(router);
+      new ErasureApi(vertx, store, ingest, keys, clock).mount(router);
       new HealthApi(vertx, store, rules, registry, partitionHealth::get).mount(router);
       new TouchpointsApi(vertx, store, ingest, keys).mount(router);
       new RulesApi(vertx, ruleBase, keys).mount(router);

@@ -68,6 +68,11 @@ final class Api {
     return post("/v1/touchpoints", "application/json", body, key);
   }
 
+  /** A DELETE with this key (null for none). */
+  Response delete(String path, String key) throws Exception {
+    return send(authorized(HttpRequest.newBuilder(URI.create(base + path)), key).DELETE());
+  }
+
   Response get(String path) throws Exception {
     return get(path, key);
   }

@@ -53,9 +53,12 @@ class StoreOutageIT {
     proxy = new CuttableProxy(5432);
     webhook = new WebhookReceiver();
     String url = database.url().replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
-    server = Server.start(Settings.of(Map.of("http.port", "0", "data.dir", dir.toString(), "db.url", url,
-        "drop.dir", "off", "ingest.key", KEY, "admin.key", ServerContract.ADMIN_KEY, "webhook.url", webhook.url(),
-        "actions.connector", "webhook", "outbox.poll-interval", "PT0.2S", "webhook.timeout-ms", "2000")));
+    Map<String, String> values = new java.util.HashMap<>(Map.of("http.port", "0", "data.dir", dir.toString(),
+        "db.url", url, "drop.dir", "off", "ingest.key", KEY, "admin.key", ServerContract.ADMIN_KEY, "webhook.url",
+        webhook.url(), "actions.connector", "webhook", "outbox.poll-interval", "PT0.2S", "webhook.timeout-ms", "2000"));
+    values.put("guard.quiet.enabled", "false"); // whatever the hour the test runs at
+    values.put("guard.frequency.max", "0");
+    server = Server.start(Settings.of(values));
     Api api = new Api(server.port()).as(ServerContract.ADMIN_KEY);
     Touchpoints tp = new Touchpoints(Clock.systemUTC());
 

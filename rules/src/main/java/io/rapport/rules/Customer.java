@@ -114,10 +114,33 @@ public final class Customer {
           lastNps = score.intValue();
         }
       }
+      case Consent.UNSUBSCRIBE -> consent(t, false);
+      case Consent.SUBSCRIBE -> consent(t, true);
       default -> {
         // other types only count as activity
       }
     }
+  }
+
+  /**
+   * Records a change of consent for the touchpoint's channel, unless a later change is recorded already: a late
+   * subscribe must not undo a newer unsubscribe.
+   */
+  private void consent(Touchpoint t, boolean given) {
+    String channel = Consent.channelOf(t);
+    if (channel == null) {
+      return;
+    }
+    Object last = attributes.get(Consent.changedAt(channel));
+    try {
+      if (last != null && Instant.parse(last.toString()).isAfter(t.occurredAt())) {
+        return;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // a rule wrote something else there: this change is the one on record from now on
+    }
+    attributes.put(Consent.attribute(channel), given);
+    attributes.put(Consent.changedAt(channel), t.occurredAt().toString());
   }
 
   /**

@@ -64,11 +64,20 @@ public interface Journey {
   /** Sets an attribute of the customer (null removes it); other rules see the change at once. */
   void set(Customer customer, String attribute, Object value);
 
+  /** The days a discount code is valid when the rule does not say. */
+  int DEFAULT_CODE_DAYS = 30;
+
   /**
-   * A discount code unique to this customer and percentage: the same customer always gets the
-   * same code for the same offer, so a retried or replayed decision gives the same code.
+   * A new discount code for this customer and percentage off, valid for 30 days from the touchpoint being decided:
+   * random, so nobody can guess it, and stored with the action that carries it ({@code journey.with("discountCode",
+   * code)}). A purchase carrying it in {@code properties.discountCode} redeems it, once.
    */
-  String discountCode(Customer customer, int percent);
+  default String discountCode(Customer customer, int percent) {
+    return discountCode(customer, percent, DEFAULT_CODE_DAYS);
+  }
+
+  /** {@link #discountCode(Customer, int)}, valid for {@code validDays} days. */
+  String discountCode(Customer customer, int percent, int validDays);
 
   /** Parameters for {@link #send}: {@code journey.with("percent", 10, "code", code)}. */
   default Map<String, Object> with(Object... keysAndValues) {

@@ -21,8 +21,6 @@ import org.kie.api.runtime.rule.FactHandle;
  * that is firing (learned from the agenda) and the touchpoint being decided.
  */
 final class Recorder extends DefaultAgendaEventListener implements Journey {
-  /** The attribute the consent guardrail reads: false means no email may be sent. */
-  static final String EMAIL_CONSENT = "emailConsent";
   /** Longest text a rule may keep in an attribute or an action's parameter. */
   static final int MAX_TEXT = 4096;
   /** A stage, timer, attribute or parameter name: one word, letters, digits, '_', '-' and '.'. */
@@ -34,10 +32,15 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   private final List<ActionRequest> actions = new ArrayList<>();
   private final List<TimerRequest> timers = new ArrayList<>();
   private final List<String> fired = new ArrayList<>();
+  private final List<IssuedCode> issued = new ArrayList<>();
   private final DiscountCodes codes;
+  /** Templates whose actions are transactional whatever the rule says (escalations, receipts). */
+  private final java.util.Set<String> transactionalTemplates;
   private String currentRule;
 
-  Recorder(Touchpoint touchpoint, KieSession session, String actor, DiscountCodes codes) {
+  Recorder(Touchpoint touchpoint, KieSession session, String actor, DiscountCodes codes,
+      java.util.Set<String> transactionalTemplates) {
+    this.transactionalTemplates = transactionalTemplates;
     this.touchpoint = touchpoint;
     this.session = session;
     this.currentRule = actor;
@@ -77,13 +80,19 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
     if (channel == null || channel.isBlank() || template == null || template.isBlank()) {
       throw new IllegalArgumentException("rule '" + currentRule + "' sent an action without channel or template");
     }
-    String suppressed = null;
-    if ("email".equals(channel) && Boolean.FALSE.equals(customer.attribute(EMAIL_CONSENT))) {
-      suppressed = "no email consent";
+    // consent, like every guardrail, is checked when the action is sent: the customer may change their mind between
+    Map<String, Object> values = plainValues("parameter", params);
+    boolean transactional = Boolean.TRUE.equals(values.get(ActionRequest.TRANSACTIONAL))
+        || transactionalTemplates.contains(template);
+    // a code of this decision that the action carries is stored with it, for the redemptions to be attributed
+    for (int i = 0; i < issued.size(); i++) {
+      IssuedCode c = issued.get(i);
+      if (c.actionSequence() == null && values.containsValue(c.code())) {
+        issued.set(i, c.sentWith(template, actions.size()));
+      }
     }
-    actions.add(
-        new ActionRequest(customer.getId(), channel, template, plainValues("parameter", params), currentRule,
-            touchpoint.id(), actions.size(), suppressed));
+    actions.add(new ActionRequest(customer.getId(), channel, template, values, currentRule, touchpoint.id(),
+        actions.size(), null, transactional));
   }
 
   @Override
@@ -117,14 +126,31 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
       throw new IllegalArgumentException("rule '" + currentRule + "' set an attribute without a name");
     }
     word("attribute name", attribute);
+    if (attribute.endsWith("Consent") && !Boolean.FALSE.equals(value) && !"false".equals(value)) {
+      // consent is the customer's to give (a subscribe touchpoint); a rule may only withdraw it
+      throw new IllegalArgumentException("rule '" + currentRule + "' set " + attribute + " to " + value
+          + ": only the customer gives consent (a subscribe touchpoint); a rule may set it to false only");
+    }
     if (customer.setAttribute(attribute, plainValue("attribute " + attribute, value))) {
       changed(customer, "attributes");
     }
   }
 
   @Override
-  public String discountCode(Customer customer, int percent) {
-    return codes.code(customer.getId(), percent);
+  public String discountCode(Customer customer, int percent, int validDays) {
+    if (percent < 1 || percent > 100) {
+      throw new IllegalArgumentException("rule '" + currentRule + "' asked for a discount of " + percent
+          + "%: between 1 and 100");
+    }
+    if (validDays < 1 || validDays > 3660) {
+      throw new IllegalArgumentException("rule '" + currentRule + "' asked for a code valid " + validDays
+          + " days: between 1 and 3660");
+    }
+    String code = codes.code(customer.getId(), percent);
+    Instant at = touchpoint.occurredAt();
+    issued.add(new IssuedCode(code, customer.getId(), percent, currentRule, touchpoint.id(), at,
+        at.plus(Duration.ofDays(validDays)), null, null));
+    return code;
   }
 
   /** Checks each value as it is given: the rule that gave it is the one that fails. */
@@ -221,6 +247,6 @@ final class Recorder extends DefaultAgendaEventListener implements Journey {
   }
 
   Decision decision() {
-    return new Decision(transitions, actions, timers, fired, null);
+    return new Decision(transitions, actions, timers, fired, null, issued);
   }
 }

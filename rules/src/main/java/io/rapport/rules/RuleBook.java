@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -40,6 +41,9 @@ public final class RuleBook {
   /** The name recorded for what the engine itself decides, outside any rule. */
   public static final String ENGINE = "(engine)";
 
+  /** The templates whose actions are transactional by default: escalations to support and receipts. */
+  public static final Set<String> TRANSACTIONAL_TEMPLATES = Set.of("escalation", "receipt");
+
   /** Longest a compilation may take before the rule files are refused. */
   static final Duration MAX_COMPILE_TIME = Duration.ofSeconds(60);
 
@@ -57,11 +61,13 @@ public final class RuleBook {
   private final List<RuleProblem> warnings;
   private final RuleLimits limits;
   private final DiscountCodes codes;
+  private final Set<String> transactionalTemplates;
   private final ThreadLocal<ReusableSession> sessions = ThreadLocal.withInitial(ReusableSession::new);
   private final AtomicInteger sessionsOpened = new AtomicInteger();
 
   private RuleBook(KieBase kieBase, SortedMap<String, String> files, List<RuleProblem> warnings, RuleLimits limits,
-      DiscountCodes codes) {
+      DiscountCodes codes, Set<String> transactionalTemplates) {
+    this.transactionalTemplates = Set.copyOf(transactionalTemplates);
     this.kieBase = kieBase;
     this.files = files;
     this.warnings = List.copyOf(warnings);
@@ -130,15 +136,25 @@ public final class RuleBook {
 
   /** The same rules deciding within other limits; sessions are not shared with this one. */
   public RuleBook withLimits(RuleLimits newLimits) {
-    return new RuleBook(kieBase, files, warnings, Objects.requireNonNull(newLimits, "limits"), codes);
+    return new RuleBook(kieBase, files, warnings, Objects.requireNonNull(newLimits, "limits"), codes,
+        transactionalTemplates);
   }
 
   /**
-   * The same rules making their discount codes with {@code newCodes} (the server's secret); a rule book compiled
-   * without makes them with a secret nobody keeps.
+   * The same rules making their discount codes with {@code newCodes} (the server's, unpredictable); a rule book
+   * compiled without draws them from a seed, the same on every run.
    */
   public RuleBook withCodes(DiscountCodes newCodes) {
-    return new RuleBook(kieBase, files, warnings, limits, Objects.requireNonNull(newCodes, "codes"));
+    return new RuleBook(kieBase, files, warnings, limits, Objects.requireNonNull(newCodes, "codes"),
+        transactionalTemplates);
+  }
+
+  /**
+   * The same rules, marking the actions of these templates transactional (exempt from opt-outs, the frequency cap
+   * and quiet hours) whatever the rule says; {@link #TRANSACTIONAL_TEMPLATES} unless told otherwise.
+   */
+  public RuleBook withTransactionalTemplates(Set<String> templates) {
+    return new RuleBook(kieBase, files, warnings, limits, codes, templates);
   }
 
   public RuleLimits limits() {
@@ -172,7 +188,8 @@ public final class RuleBook {
       if (!compiled.isEmpty()) {
         throw new InvalidRulesException(compiled);
       }
-      return new RuleBook(kieBase, sorted, warnings, limits, DiscountCodes.unpredictable());
+      // codes from a seed: replays, simulations and scenarios store and send none; the server gives its own
+      return new RuleBook(kieBase, sorted, warnings, limits, DiscountCodes.seeded(0), TRANSACTIONAL_TEMPLATES);
     } finally {
       ks.getRepository().removeKieModule(releaseId);
     }
@@ -198,7 +215,7 @@ public final class RuleBook {
   Decision evaluate(Customer customer, Touchpoint touchpoint) {
     ReusableSession reusable = sessions.get();
     KieSession session = reusable.session;
-    Recorder recorder = new Recorder(touchpoint, session, ENGINE, codes);
+    Recorder recorder = new Recorder(touchpoint, session, ENGINE, codes, transactionalTemplates);
     reusable.target = recorder;
     boolean clean = false;
     try {
@@ -317,8 +334,8 @@ public final class RuleBook {
     }
 
     @Override
-    public String discountCode(Customer customer, int percent) {
-      return target.discountCode(customer, percent);
+    public String discountCode(Customer customer, int percent, int validDays) {
+      return target.discountCode(customer, percent, validDays);
     }
 
     @Override

@@ -17,7 +17,8 @@ class JourneyValuesTest {
   private static final Instant MARCH = Instant.parse("2026-03-01T10:00:00Z");
   private final Customer customer = new Customer("c-1");
   private final Recorder journey = new Recorder(
-      new Touchpoint("t-1", "c-1", "purchase", MARCH, "web", BigDecimal.ONE, "EUR", Map.of()), null, "A rule", DiscountCodes.unpredictable());
+      new Touchpoint("t-1", "c-1", "purchase", MARCH, "web", BigDecimal.ONE, "EUR", Map.of()), null, "A rule", DiscountCodes.unpredictable(),
+      RuleBook.TRANSACTIONAL_TEMPLATES);
 
   @Test
   void plainValuesAreKeptAndATimeAsIsoText() {
@@ -55,6 +56,22 @@ class JourneyValuesTest {
     assertThatThrownBy(() -> journey.moveTo(customer, "LOYAL\nADMIN", "x")).hasMessageContaining("stage");
     journey.afterDays(customer, 1, "inactive-90");
     assertThat(journey.decision().timers()).extracting(TimerRequest::name).containsExactly("inactive-90");
+  }
+
+  @Test
+  void aRuleMayWithdrawConsentButNeverGiveIt() {
+    journey.set(customer, "smsConsent", false);
+    assertThat(customer.attribute("smsConsent")).isEqualTo(false);
+    assertThatThrownBy(() -> journey.set(customer, "emailConsent", true)).hasMessageContaining("only the customer");
+    assertThatThrownBy(() -> journey.set(customer, "smsConsent", null)).hasMessageContaining("only the customer");
+  }
+
+  @Test
+  void anActionOfATransactionalTemplateOrMarkedByItsRuleIsTransactional() {
+    journey.send(customer, "support", "escalation");
+    journey.send(customer, "email", "order-shipped", journey.with("transactional", true));
+    journey.send(customer, "email", "welcome");
+    assertThat(journey.decision().actions()).extracting(ActionRequest::transactional).containsExactly(true, true, false);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.rapport.engine.access.Keys;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.ConnectorRouting;
+import io.rapport.engine.outbox.Guardrails;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.jdbc.Database;
 import io.rapport.engine.timers.TimerScheduler;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -151,10 +154,6 @@ public final class Settings {
       duration("rules.decision-timeout", "PT0.2S", "Longest the rules may take to decide one touchpoint (checked between "
           + "two rule firings, with a cap of firings too); past it the touchpoint is stored as a rule_error naming the "
           + "rule, and its customer is left as it was.");
-  public static final Setting<String> CODES_KEY =
-      Setting.secret("codes.key", "", "Secret the discount codes are made with, so that nobody can compute a "
-          + "customer's code; empty means one is generated in data.dir/codes.key at first start. Servers sharing a "
-          + "database need the same.").hiddenFromRoutes();
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
       duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes; a change goes live once "
           + "the folder has read the same for one interval, so that a file caught half-written is never tried.");
@@ -276,6 +275,45 @@ public final class Settings {
       Setting.secret("ticket.url", "", "Help-desk URL the ticket connector POSTs a ticket to (subject, priority, the "
           + "customer and their recent journey); set, it takes the support channel from the webhook; empty: off.");
 
+  // Issue 29, h29b: the guardrails applied as an action is sent (consent, frequency cap, quiet hours, stale).
+  public static final Setting<Set<String>> GUARD_TRANSACTIONAL_TEMPLATES =
+      Setting.of("guard.transactional-templates", "escalation,receipt", "Templates whose actions are transactional "
+          + "(exempt from opt-outs, the frequency cap and quiet hours), besides those a rule marks with "
+          + "journey.with(\"transactional\", true).", GuardValues::templates);
+  public static final Setting<Integer> GUARD_FREQUENCY_MAX =
+      integer("guard.frequency.max", "3", 0, 10_000, "Most marketing actions sent to one customer per "
+          + "guard.frequency.window, counted by send time; one more is recorded suppressed, reason frequency. 0: no cap.");
+  public static final Setting<Duration> GUARD_FREQUENCY_WINDOW =
+      duration("guard.frequency.window", "P7D", "The window of the frequency cap (ISO-8601).");
+  public static final Setting<Boolean> GUARD_QUIET_ENABLED =
+      Setting.of("guard.quiet.enabled", "true", "Whether marketing actions wait for the end of the quiet hours in the "
+          + "customer's time zone (attribute timezone, else guard.quiet.timezone).", v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("is neither true nor false");
+          });
+  public static final Setting<LocalTime> GUARD_QUIET_START =
+      Setting.of("guard.quiet.start", "21:00", "Local time the quiet hours begin.", GuardValues::timeOfDay);
+  public static final Setting<LocalTime> GUARD_QUIET_END =
+      Setting.of("guard.quiet.end", "08:00", "Local time the quiet hours end (the next day when earlier than the "
+          + "start); a held action goes out then.", GuardValues::timeOfDay);
+  public static final Setting<ZoneId> GUARD_QUIET_TIMEZONE =
+      Setting.of("guard.quiet.timezone", "UTC", "Time zone of the quiet hours of a customer without a valid timezone "
+          + "attribute.", GuardValues::zone);
+  public static final Setting<Duration> GUARD_MAX_AGE =
+      duration("guard.max-age", "P3D", "An action decided on an event older than this when it is about to be sent "
+          + "is recorded suppressed, reason stale (ISO-8601).");
+  public static final Setting<Map<String, Duration>> GUARD_MAX_AGE_BY_TEMPLATE =
+      Setting.of("guard.max-age-by-template", "", "Templates with an age of their own, for example "
+          + "birthday-offer=P1D,escalation=P30D.", GuardValues::agesByTemplate);
+
+  /** The guardrails as configured. */
+  public Guardrails.Options guardrails() {
+    return new Guardrails.Options(get(GUARD_FREQUENCY_MAX), get(GUARD_FREQUENCY_WINDOW), get(GUARD_QUIET_ENABLED),
+        get(GUARD_QUIET_START), get(GUARD_QUIET_END), get(GUARD_QUIET_TIMEZONE), get(GUARD_MAX_AGE),
+        get(GUARD_MAX_AGE_BY_TEMPLATE));
+  }
+
   /** Every key, in the order the documentation lists them. */
   public static final List<Setting<?>> ALL =
       List.of(HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_FLUSH_AFTER_KB,
@@ -283,7 +321,7 @@ public final class Settings {
           DROP_CHUNK_SIZE, DROP_POLL_MS, ROUTES_DIR, WEBHOOK_URL, WEBHOOK_TIMEOUT_MS, ACTIONS_CONNECTOR,
           ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
           OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
-          ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, CODES_KEY, RULES_WATCH_INTERVAL, METRICS_REFRESH,
+          ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, RULES_WATCH_INTERVAL, METRICS_REFRESH,
           METRICS_COUNT_SPACING,
           KAFKA_BROKERS, KAFKA_TOUCHPOINTS_TOPIC, KAFKA_GROUP, KAFKA_DEAD_LETTER_TOPIC, KAFKA_MAX_POLL_RECORDS,
           AMQP_URI,
@@ -292,7 +330,9 @@ public final class Settings {
           WEBHOOKS_SECRETS, WEBHOOKS_STRIPE_TOLERANCE, MAPPINGS_DIR,
           PUBLIC_URL, UNSUBSCRIBE_KEY, EMAIL_SMTP_HOST, EMAIL_SMTP_PORT, EMAIL_SMTP_USER, EMAIL_SMTP_PASSWORD,
           EMAIL_STARTTLS, EMAIL_FROM, EMAIL_TEMPLATES_DIR, EMAIL_UNSUBSCRIBE_MAILTO, WEBHOOK_SECRET, SLACK_URL, SMS_URL,
-          SMS_BODY, KAFKA_ACTIONS_TOPIC, TICKET_URL);
+          SMS_BODY, KAFKA_ACTIONS_TOPIC, TICKET_URL,
+          GUARD_TRANSACTIONAL_TEMPLATES, GUARD_FREQUENCY_MAX, GUARD_FREQUENCY_WINDOW, GUARD_QUIET_ENABLED,
+          GUARD_QUIET_START, GUARD_QUIET_END, GUARD_QUIET_TIMEZONE, GUARD_MAX_AGE, GUARD_MAX_AGE_BY_TEMPLATE);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";

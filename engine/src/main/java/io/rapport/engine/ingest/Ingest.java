@@ -74,6 +74,7 @@ public final class Ingest extends AbstractVerticle implements Decider {
 
   private void onBatch(Message<Object> message) {
     List<CanonicalTouchpoint> items;
+    boolean backfill = message.body() instanceof ValidTouchpoints valid && valid.backfill();
     try {
       items = canonical(message.body());
     } catch (RejectedInput e) {
@@ -85,7 +86,7 @@ public final class Ingest extends AbstractVerticle implements Decider {
       touchpoints.add(Facts.touchpoint(t));
     }
     Context context = vertx.getOrCreateContext();
-    decide(touchpoints).whenComplete((result, failure) -> context.runOnContext(v -> {
+    (backfill ? backfill(touchpoints) : decide(touchpoints)).whenComplete((result, failure) -> context.runOnContext(v -> {
       if (failure == null) {
         message.reply(result.toJson());
       } else if (failure instanceof IngestRefused r) {
@@ -133,10 +134,22 @@ public final class Ingest extends AbstractVerticle implements Decider {
    * alone and counted as a duplicate.
    */
   public CompletableFuture<IngestResult> redecide(List<Touchpoint> touchpoints) {
-    return submit(touchpoints, true);
+    return submit(touchpoints, true, false);
+  }
+
+  /**
+   * Decides a backfill, history being imported: stages, aggregates and timers as for any touchpoint, and every action
+   * it leads to recorded suppressed, reason backfill, never sent.
+   */
+  public CompletableFuture<IngestResult> backfill(List<Touchpoint> touchpoints) {
+    return submit(touchpoints, false, true);
   }
 
   private CompletableFuture<IngestResult> submit(List<Touchpoint> touchpoints, boolean again) {
+    return submit(touchpoints, again, false);
+  }
+
+  private CompletableFuture<IngestResult> submit(List<Touchpoint> touchpoints, boolean again, boolean backfill) {
     CompletableFuture<IngestResult> done = new CompletableFuture<>();
     int n = touchpoints.size();
     if (n == 0) {
@@ -165,8 +178,25 @@ public final class Ingest extends AbstractVerticle implements Decider {
     });
     long now = System.nanoTime();
     for (Touchpoint t : touchpoints) {
-      workers.get(partitioner.partitionOf(t.customerId())).submit(new PartitionWorker.Pending(t, ticket, now, again));
+      workers.get(partitioner.partitionOf(t.customerId())).submit(new PartitionWorker.Pending(t, ticket, now, again, backfill));
     }
+    return done;
+  }
+
+  /**
+   * Erases a customer on their partition's thread, between two batches: the store's rows in one transaction, and the
+   * partition's cached copy, so that nothing of them is written back. Completes with what was erased.
+   */
+  public CompletableFuture<io.rapport.engine.store.Erasure> erase(String customerId, java.time.Instant at) {
+    CompletableFuture<io.rapport.engine.store.Erasure> done = new CompletableFuture<>();
+    PartitionWorker worker = workers.get(partitioner.partitionOf(customerId));
+    worker.between(() -> {
+      try {
+        done.complete(worker.erase(customerId, at));
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
     return done;
   }
 

@@ -37,11 +37,12 @@ final class PartitionWorker {
 
   /**
    * A touchpoint waiting for its partition, with the request it belongs to; {@code again} when it is stored already,
-   * as a rule error, and is to be decided anew.
+   * as a rule error, and is to be decided anew; {@code backfill} when it is history being imported, whose actions are
+   * recorded and never sent.
    */
-  record Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos, boolean again) {
+  record Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos, boolean again, boolean backfill) {
     Pending(Touchpoint touchpoint, Ticket ticket, long arrivedNanos) {
-      this(touchpoint, ticket, arrivedNanos, false);
+      this(touchpoint, ticket, arrivedNanos, false, false);
     }
   }
 
@@ -54,6 +55,9 @@ final class PartitionWorker {
   private final ActionHandOff afterActions;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  /** Work to run on this partition's thread between two batches (an erasure), in the order it came. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> between =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile Thread thread;
   private volatile boolean running = true;
   /** When the batch under way began, in System.nanoTime(); 0 while idle. */
@@ -116,6 +120,20 @@ final class PartitionWorker {
     queue.add(pending);
   }
 
+  /** Runs {@code work} on this partition's thread between two batches, where no decision of its customers is open. */
+  void between(Runnable work) {
+    between.add(work);
+  }
+
+  /**
+   * Erases a customer of this partition: from the store in one transaction, and from the cache, so that no copy of
+   * it is written back. Only the partition's thread calls it (see {@link #between}).
+   */
+  io.rapport.engine.store.Erasure erase(String customerId, Instant at) {
+    cache.forget(customerId);
+    return store.erase(customerId, at);
+  }
+
   /** Stops after deciding everything already queued. */
   void stop() throws InterruptedException {
     running = false;
@@ -126,6 +144,9 @@ final class PartitionWorker {
     List<Pending> batch = new ArrayList<>(maxBatch);
     while (running || !queue.isEmpty()) {
       try {
+        for (Runnable work = between.poll(); work != null; work = between.poll()) {
+          work.run(); // it answers its caller itself, failure included
+        }
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
@@ -216,6 +237,9 @@ final class PartitionWorker {
     for (Decided d : written.decided()) {
       metrics.touchpoint(d.touchpoint(), d.outcome());
       metrics.decided(d.decision());
+      if (d.backfill()) {
+        d.decision().actions().forEach(a -> metrics.suppressed(Decided.BACKFILL));
+      }
       anyAction |= !d.decision().actions().isEmpty();
     }
     for (int i = 0; i < batch.size(); i++) {
@@ -257,6 +281,9 @@ final class PartitionWorker {
       }
       Map<String, Customer> loaded = store.customers(toLoad);
       progressed();
+      // a customer the store does not hold may have been erased: their events up to then are not decided again
+      List<String> unknown = toLoad.stream().filter(id -> !loaded.containsKey(id)).toList();
+      Map<String, Instant> erased = unknown.isEmpty() ? Map.of() : store.erasedAt(unknown);
       loaded.forEach((id, c) -> {
         stored.put(id, c);
         working.put(id, c.copy());
@@ -269,7 +296,9 @@ final class PartitionWorker {
         Pending p = batch.get(i);
         Touchpoint t = p.touchpoint();
         boolean stale = p.again() && !Decided.RULE_ERROR.equals(outcomes.get(t.id()));
-        if (known.contains(t.id()) || !seen.add(t.id()) || stale) {
+        Instant erasedAt = erased.get(t.customerId());
+        boolean beforeErasure = erasedAt != null && !t.occurredAt().isAfter(erasedAt);
+        if (known.contains(t.id()) || !seen.add(t.id()) || stale || beforeErasure) {
           duplicate[i] = true;
           if (Touchpoint.TIMER.equals(t.type()) && !p.again()) {
             repeatedTimers.add(t);
@@ -287,7 +316,7 @@ final class PartitionWorker {
           customer.takeStateOf(before);
           LOG.warn("rules failed on touchpoint {} of customer {}: {}", t.id(), t.customerId(), d.error());
         }
-        decided.add(new Decided(t, d, p.again()));
+        decided.add(new Decided(t, d, p.again(), p.backfill()));
       }
       Map<String, Customer> changed = new LinkedHashMap<>();
       for (Decided d : decided) {

@@ -31,6 +31,10 @@ public final class JourneyMetrics {
   public static final String INGEST_LAG = "rapport.ingest.lag";
   public static final String GROUP_COMMIT = "rapport.group.commit";
   public static final String GROUP_COMMIT_SIZE = "rapport.group.commit.touchpoints";
+  /** Actions a guardrail held back for good, by reason (consent, frequency, stale, backfill). */
+  public static final String SUPPRESSED = "rapport.actions.suppressed";
+  /** Actions a guardrail put off to a later time, by reason (quiet-hours). */
+  public static final String DEFERRED = "rapport.actions.deferred";
 
   /** Tag values beyond this many distinct ones are counted as "other", to bound cardinality. */
   static final int MAX_TAG_VALUES = 100;
@@ -99,6 +103,16 @@ public final class JourneyMetrics {
       count(RULE_FIRINGS, "Rule firings", "rule", bounded(rule));
     }
     d.actions().forEach(a -> action(a.channel(), a.suppressed() ? "suppressed" : "created"));
+  }
+
+  /** Counts an action a guardrail suppressed for {@code reason}. */
+  public void suppressed(String reason) {
+    count(SUPPRESSED, "Actions recorded and never sent, by the guardrail's reason", "reason", bounded(reason));
+  }
+
+  /** Counts an action a guardrail deferred for {@code reason}. */
+  public void deferred(String reason) {
+    count(DEFERRED, "Actions put off to a later time by a guardrail, by reason", "reason", bounded(reason));
   }
 
   /** Counts an action by channel and outcome (created, sent, retried, failed). */

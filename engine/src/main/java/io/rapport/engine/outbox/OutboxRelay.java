@@ -5,6 +5,8 @@ import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.ConnectorPause;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.Guarded;
+import io.rapport.engine.store.Recipient;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Store;
 import io.rapport.messages.ActionMessage;
@@ -19,10 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -72,6 +74,12 @@ public final class OutboxRelay implements ActionHandOff {
   private final Options options;
   private final Clock clock;
   private final Backoff backoff;
+  private final Guardrails guardrails;
+  /**
+   * Marketing actions sent and not yet recorded as sent, by customer: the frequency cap counts them with those the
+   * store has recorded. Only the relay thread reads or writes it.
+   */
+  private final Map<String, Integer> marketingUnderWay = new java.util.HashMap<>();
   private final Semaphore wake = new Semaphore(0);
   private final BlockingQueue<Claimed> handedOver = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
   private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
@@ -91,9 +99,10 @@ public final class OutboxRelay implements ActionHandOff {
   private final AtomicBoolean pausesChanged = new AtomicBoolean(true);
   private final UnsubscribeLinks unsubscribe;
 
-  public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Clock clock,
-      UnsubscribeLinks unsubscribe) {
+  public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Guardrails guardrails,
+      Clock clock, UnsubscribeLinks unsubscribe) {
     this.unsubscribe = unsubscribe;
+    this.guardrails = guardrails;
     this.vertx = vertx;
     this.store = store;
     this.metrics = metrics;
@@ -115,7 +124,7 @@ public final class OutboxRelay implements ActionHandOff {
   private record Answer(OutboxAction action, DeliveryOutcome outcome) {}
 
   /** A delivery's result the store has not recorded yet, with the channel it is counted under once it has. */
-  private record Unrecorded(String channel, Delivery delivery) {}
+  private record Unrecorded(OutboxAction action, Delivery delivery) {}
 
   /** A claim left by a crashed relay comes back after it. */
   private Duration lease() {
@@ -283,10 +292,57 @@ public final class OutboxRelay implements ActionHandOff {
     if (going.isEmpty()) {
       return;
     }
+    going = guarded(going);
+    if (going.isEmpty()) {
+      return;
+    }
     Map<String, Customer> customers = store.customers(going.stream().map(OutboxAction::customerId).distinct().toList());
     for (OutboxAction a : going) {
       send(a, customers.get(a.customerId()));
     }
+  }
+
+  /**
+   * The actions the guardrails let through now; the verdicts on the others are recorded (suppressed, or deferred to
+   * a later time) before any is sent. When the store cannot record them nothing is sent: the claims run out and the
+   * poll brings the actions back.
+   */
+  private List<OutboxAction> guarded(List<OutboxAction> actions) {
+    if (actions.isEmpty()) {
+      return actions;
+    }
+    Instant now = clock.instant();
+    Set<String> customers = new HashSet<>();
+    actions.forEach(a -> customers.add(a.customerId()));
+    Map<String, Recipient> recipients = store.recipients(customers, guardrails.frequencySince(now));
+    Map<String, Integer> underWay = new java.util.HashMap<>(); // this round's, on top of those sent before
+    List<OutboxAction> go = new ArrayList<>(actions.size());
+    List<Guarded> held = new ArrayList<>();
+    for (OutboxAction a : actions) {
+      String customer = a.customerId();
+      int before = marketingUnderWay.getOrDefault(customer, 0) + underWay.getOrDefault(customer, 0);
+      Guardrails.Verdict verdict = guardrails.judge(a, recipients.getOrDefault(customer, Recipient.UNKNOWN), before,
+          now);
+      if (verdict instanceof Guardrails.Suppress s) {
+        held.add(Guarded.suppressed(a.id(), s.reason()));
+      } else if (verdict instanceof Guardrails.Defer d) {
+        held.add(Guarded.deferred(a.id(), d.reason(), d.until()));
+      } else {
+        go.add(a);
+        if (!a.transactional()) {
+          underWay.merge(customer, 1, Integer::sum);
+        }
+      }
+    }
+    store.recordGuarded(held); // throws while the store is down: nothing of this round is sent
+    for (Guarded g : held) {
+      if (g.deferredUntil() == null) {
+        metrics.suppressed(g.reason());
+      } else {
+        metrics.deferred(g.reason());
+      }
+    }
+    return go;
   }
 
   /**
@@ -302,7 +358,7 @@ public final class OutboxRelay implements ActionHandOff {
     }
     inFlight -= came.size();
     for (Answer a : came) {
-      unrecorded.put(a.action().id(), new Unrecorded(a.action().channel(), outcome(a.action(), a.outcome())));
+      unrecorded.put(a.action().id(), new Unrecorded(a.action(), outcome(a.action(), a.outcome())));
     }
     List<Delivery> results = unrecorded.values().stream().map(Unrecorded::delivery).toList();
     store.recordDeliveries(results); // throws while the store is down: the results wait in unrecorded
@@ -312,8 +368,11 @@ public final class OutboxRelay implements ActionHandOff {
         case FAILED -> "failed";
         case PENDING -> "retried";
       };
-      metrics.action(u.channel(), outcome);
-      metrics.delivery(connectorFor(u.channel()), outcome);
+      metrics.action(u.action().channel(), outcome);
+      metrics.delivery(connectorFor(u.action().channel()), outcome);
+      if (!u.action().transactional()) { // recorded: the store counts it from now on, if it was sent
+        marketingUnderWay.computeIfPresent(u.action().customerId(), (k, n) -> n > 1 ? n - 1 : null);
+      }
     });
     unrecorded.clear();
     return came.size();
@@ -329,6 +388,9 @@ public final class OutboxRelay implements ActionHandOff {
         SHOWS_JOURNEY.contains(connector) ? recentJourney(a.customerId()) : List.of()).toJson();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deliveryTimeout().toMillis());
     inFlight++;
+    if (!a.transactional()) {
+      marketingUnderWay.merge(a.customerId(), 1, Integer::sum);
+    }
     vertx.eventBus()
         .<JsonObject>request(Addresses.ACTIONS, body, delivery)
         .onComplete(

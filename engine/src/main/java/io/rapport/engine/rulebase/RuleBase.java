@@ -50,6 +50,7 @@ public final class RuleBase {
   private final ActiveRules active;
   private final RuleLimits limits;
   private final DiscountCodes codes;
+  private final java.util.Set<String> transactionalTemplates;
   private final Clock clock;
   private volatile RuleVersion current;
   /** The checksum of a rules directory already refused: not tried (nor logged) again until it changes. */
@@ -58,7 +59,8 @@ public final class RuleBase {
   private String lastWatched;
 
   private RuleBase(Store store, ActiveRules active, Clock clock, RuleVersion current, RuleLimits limits,
-      DiscountCodes codes) {
+      DiscountCodes codes, java.util.Set<String> transactionalTemplates) {
+    this.transactionalTemplates = transactionalTemplates;
     this.store = store;
     this.active = active;
     this.clock = clock;
@@ -67,13 +69,14 @@ public final class RuleBase {
     this.codes = codes;
   }
 
-  private static RuleBook compile(Map<String, String> drl, RuleLimits limits, DiscountCodes codes) {
-    return RuleBook.compile(drl, limits).withCodes(codes);
+  private static RuleBook compile(Map<String, String> drl, RuleLimits limits, DiscountCodes codes,
+      java.util.Set<String> transactionalTemplates) {
+    return RuleBook.compile(drl, limits).withCodes(codes).withTransactionalTemplates(transactionalTemplates);
   }
 
   /** Compiles candidate rules as the live ones are: within the same limits, with the same codes. */
   public RuleBook compile(Map<String, String> drl) {
-    return compile(drl, limits, codes);
+    return compile(drl, limits, codes, transactionalTemplates);
   }
 
   /**
@@ -90,17 +93,23 @@ public final class RuleBase {
    * with the server's secret).
    */
   public static RuleBase open(Store store, Path rulesDir, Clock clock, RuleLimits limits, DiscountCodes codes) {
+    return open(store, rulesDir, clock, limits, codes, RuleBook.TRANSACTIONAL_TEMPLATES);
+  }
+
+  /** The same, the actions of {@code transactionalTemplates} marked transactional whatever their rule says. */
+  public static RuleBase open(Store store, Path rulesDir, Clock clock, RuleLimits limits, DiscountCodes codes,
+      java.util.Set<String> transactionalTemplates) {
     Optional<RuleVersion> stored = store.activeRules();
     RuleVersion version = stored.orElse(null);
     RuleBook book;
     if (version == null) {
       Map<String, String> files = initialFiles(rulesDir);
-      book = compile(drlOf(files), limits, codes);
+      book = compile(drlOf(files), limits, codes, transactionalTemplates);
       version = store.saveRules(files, checksum(files), clock.instant(), "rapport", "first start");
     } else {
-      book = compile(drlOf(version.files()), limits, codes);
+      book = compile(drlOf(version.files()), limits, codes, transactionalTemplates);
     }
-    RuleBase base = new RuleBase(store, new ActiveRules(book), clock, version, limits, codes);
+    RuleBase base = new RuleBase(store, new ActiveRules(book), clock, version, limits, codes, transactionalTemplates);
     if (stored.isPresent()) {
       base.followReleaseDefaults();
     }

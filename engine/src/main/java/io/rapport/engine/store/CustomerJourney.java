@@ -8,7 +8,10 @@ import java.util.Map;
 /** A customer's history: every stage transition and action, each with its rule and touchpoint. */
 public record CustomerJourney(String customerId, List<Transition> transitions, List<ActionRecord> actions) {
 
-  /** One action as the outbox knows it. */
+  /**
+   * One action as the outbox knows it; {@code reason} says why it was suppressed, or why a pending one waits until
+   * {@code nextAttemptAt} (quiet hours).
+   */
   public record ActionRecord(
       long id,
       String idempotencyKey,
@@ -21,5 +24,8 @@ public record CustomerJourney(String customerId, List<Transition> transitions, L
       int attempts,
       String lastError,
       Instant createdAt,
-      Instant sentAt) {}
+      Instant sentAt,
+      String reason,
+      boolean transactional,
+      Instant nextAttemptAt) {}
 }

@@ -97,6 +97,28 @@ public interface Store extends AutoCloseable {
   void recordDeliveries(List<Delivery> deliveries);
 
   /**
+   * What the guardrails need to know of these customers before actions reach them: their attributes, and the
+   * marketing actions sent to them since {@code marketingSince} (not counted when it is null). A customer the store
+   * does not hold is left out.
+   */
+  Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince);
+
+  /** Records the guardrails' verdicts on actions about to be sent, in one transaction. */
+  void recordGuarded(List<Guarded> verdicts);
+
+  /**
+   * Erases a customer's personal data from every table in one transaction (see {@link Erasure}); an erasure of a
+   * customer the store holds nothing of changes nothing.
+   */
+  Erasure erase(String customerId, Instant at);
+
+  /** When each of these customers was erased, for those that were: their older events are not decided again. */
+  Map<String, Instant> erasedAt(Collection<String> customerIds);
+
+  /** All the store holds of a customer: every row naming them, by table, each row by column. */
+  Map<String, List<Map<String, Object>>> export(String customerId);
+
+  /**
    * Claims up to {@code limit} timers due at {@code now} that nobody holds: they are not claimed
    * again before {@code now + lease}. Firing one (deciding its timer touchpoint) deletes it. A
    * timer postponed since it was scheduled (scheduled again for later) is moved on to its new

@@ -188,6 +188,33 @@ public final class InMemoryStore implements Store {
   @Override
   public void recordDeliveries(List<Delivery> deliveries) {}
 
+  @Override
+  public synchronized Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince) {
+    Map<String, Recipient> found = new HashMap<>();
+    customerIds.stream().filter(customers::containsKey)
+        .forEach(id -> found.put(id, new Recipient(customers.get(id).getAttributes(), 0)));
+    return found;
+  }
+
+  @Override
+  public void recordGuarded(List<Guarded> verdicts) {}
+
+  @Override
+  public synchronized Erasure erase(String customerId, Instant at) {
+    boolean held = customers.remove(customerId) != null;
+    return new Erasure(customerId, at, Map.of("customers", held ? 1 : 0));
+  }
+
+  @Override
+  public Map<String, Instant> erasedAt(Collection<String> customerIds) {
+    return Map.of();
+  }
+
+  @Override
+  public Map<String, List<Map<String, Object>>> export(String customerId) {
+    throw new UnsupportedOperationException();
+  }
+
   public final List<RuleVersion> ruleVersions = new ArrayList<>();
 
   @Override

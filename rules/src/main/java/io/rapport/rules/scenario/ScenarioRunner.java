@@ -2,6 +2,7 @@ package io.rapport.rules.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rapport.rules.ActionRequest;
+import io.rapport.rules.Consent;
 import io.rapport.rules.Customer;
 import io.rapport.rules.RuleBook;
 import io.rapport.rules.Timeline;
@@ -32,7 +33,9 @@ public final class ScenarioRunner {
     List<String> errors = new ArrayList<>();
     Timeline timeline = new Timeline(rules, (t, d, c) -> {
       d.transitions().forEach(tr -> transitions.add(tr.from() + "->" + tr.to()));
-      actions.addAll(d.actions());
+      // what the consent guardrail would hold back when these are sent
+      d.actions().forEach(a -> actions.add(!a.suppressed() && !a.transactional()
+          && Consent.optedOut(c.getAttributes(), a.channel()) ? a.suppressedFor("consent") : a));
       if (d.failedToDecide()) {
         errors.add("a rule failed on " + t.id() + ": " + d.error());
       }

@@ -55,6 +55,8 @@ final class H2Store extends JdbcStore {
       transitions.insert(c, batch.decided(), now);
       List<OutboxAction> claimed = outbox.insert(c, batch.decided(), now, batch.claimUntil());
       timers.apply(c, TimerChanges.of(batch));
+      codes.issue(c, batch.decided());
+      codes.redeem(c, batch.decided());
       return claimed;
     });
   }

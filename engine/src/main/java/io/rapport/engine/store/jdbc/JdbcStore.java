@@ -10,6 +10,9 @@ import io.rapport.engine.store.ClaimedTimers;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.Erasure;
+import io.rapport.engine.store.Guarded;
+import io.rapport.engine.store.Recipient;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.RuleVersion;
 import io.rapport.engine.store.Store;
@@ -45,6 +48,8 @@ public abstract class JdbcStore implements Store {
   final RuleVersionsTable ruleVersions;
   final CensusQueries census;
   final ActionsQueries actions;
+  final DiscountCodesTable codes = new DiscountCodesTable();
+  final ErasuresTable erasures = new ErasuresTable();
   private final HikariDataSource pool;
   private final String lockForClaim;
 
@@ -222,6 +227,48 @@ public abstract class JdbcStore implements Store {
         return null;
       });
     }
+  }
+
+  @Override
+  public Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince) {
+    if (customerIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Customer> stored = customers.byIds(customerIds);
+    Map<String, Integer> sent = marketingSince == null || stored.isEmpty() ? Map.of()
+        : jdbc.read("cannot count the actions sent to customers",
+            c -> outbox.marketingSentSince(c, stored.keySet(), marketingSince));
+    Map<String, Recipient> recipients = new java.util.HashMap<>();
+    stored.forEach((id, cu) -> recipients.put(id, new Recipient(cu.getAttributes(), sent.getOrDefault(id, 0))));
+    return recipients;
+  }
+
+  @Override
+  public void recordGuarded(List<Guarded> verdicts) {
+    if (!verdicts.isEmpty()) {
+      jdbc.inTransaction("cannot record the guardrails' verdicts", c -> {
+        outbox.guarded(c, verdicts);
+        return null;
+      });
+    }
+  }
+
+  @Override
+  public Erasure erase(String customerId, Instant at) {
+    return jdbc.inTransaction("cannot erase a customer", c -> erasures.erase(c, customerId, at));
+  }
+
+  @Override
+  public Map<String, Instant> erasedAt(Collection<String> customerIds) {
+    if (customerIds.isEmpty()) {
+      return Map.of();
+    }
+    return jdbc.read("cannot look up erasures", c -> erasures.erasedAt(c, customerIds));
+  }
+
+  @Override
+  public Map<String, List<Map<String, Object>>> export(String customerId) {
+    return jdbc.inTransaction("cannot export a customer", c -> erasures.export(c, customerId));
   }
 
   // What each database's subclass provides.

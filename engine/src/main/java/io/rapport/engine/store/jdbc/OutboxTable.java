@@ -7,6 +7,7 @@ import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.Guarded;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.rules.ActionRequest;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,8 @@ import java.util.List;
 final class OutboxTable {
   /** What the outbox relay reads of an action. */
   static final String COLUMNS =
-      "id, idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, attempts, transactional";
+      "id, idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, attempts, transactional,"
+          + " event_at";
   /** The action type of everything journey.send() asks for. */
   static final String SEND = "send";
 
@@ -35,13 +37,15 @@ final class OutboxTable {
 
   OutboxTable(String jsonParameter) {
     this.insert = "INSERT INTO actions (idempotency_key, customer_id, type, channel, template, payload, rule,"
-        + " touchpoint_id, status, attempts, next_attempt_at, last_error, created_at, claimed_until)"
-        + " VALUES (?, ?, ?, ?, ?, " + jsonParameter + ", ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        + " touchpoint_id, status, attempts, next_attempt_at, reason, created_at, claimed_until, transactional,"
+        + " event_at) VALUES (?, ?, ?, ?, ?, " + jsonParameter + ", ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT DO NOTHING";
   }
 
   static OutboxAction action(ResultSet rs) throws SQLException {
     return new OutboxAction(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-        new JsonObject(rs.getString(6)).getMap(), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getBoolean(10));
+        new JsonObject(rs.getString(6)).getMap(), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getBoolean(10),
+        instant(rs, 11));
   }
 
   /**
@@ -51,10 +55,12 @@ final class OutboxTable {
   List<OutboxAction> insert(Connection c, List<Decided> decided, OffsetDateTime now, Instant claimUntil)
       throws SQLException {
     List<ActionRequest> rows = new ArrayList<>();
+    List<Boolean> pending = new ArrayList<>();
     int[] inserted;
     try (PreparedStatement ps = c.prepareStatement(insert)) {
       for (Decided d : decided) {
         for (ActionRequest a : d.decision().actions()) {
+          String suppressed = d.suppressedBecause(a);
           ps.setString(1, a.idempotencyKey());
           ps.setString(2, a.customerId());
           ps.setString(3, SEND);
@@ -63,13 +69,16 @@ final class OutboxTable {
           ps.setString(6, new JsonObject(a.params()).encode());
           ps.setString(7, a.rule());
           ps.setString(8, a.touchpointId());
-          ps.setString(9, a.suppressed() ? "suppressed" : "pending");
+          ps.setString(9, suppressed != null ? "suppressed" : "pending");
           ps.setObject(10, now);
-          ps.setString(11, a.suppressedBecause());
+          ps.setString(11, suppressed);
           ps.setObject(12, now);
-          ps.setObject(13, a.suppressed() ? null : ts(claimUntil));
+          ps.setObject(13, suppressed != null ? null : ts(claimUntil));
+          ps.setBoolean(14, a.transactional());
+          ps.setObject(15, ts(d.touchpoint().occurredAt()));
           ps.addBatch();
           rows.add(a);
+          pending.add(suppressed == null);
         }
       }
       if (rows.isEmpty()) {
@@ -80,7 +89,7 @@ final class OutboxTable {
     // the pending rows this insert made (a key stored before inserts nothing), by their keys
     List<String> claimedKeys = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
-      if (inserted[i] > 0 && !rows.get(i).suppressed()) {
+      if (inserted[i] > 0 && pending.get(i)) {
         claimedKeys.add(rows.get(i).idempotencyKey());
       }
     }
@@ -150,18 +159,58 @@ final class OutboxTable {
     }
   }
 
+  /**
+   * Records the guardrails' verdicts: a suppressed action is done with, a deferred one is due again at its time; both
+   * give up their claim and keep their attempts.
+   */
+  void guarded(Connection c, List<Guarded> verdicts) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE actions SET status = ?, reason = ?,"
+        + " next_attempt_at = COALESCE(?, next_attempt_at), claimed_until = NULL WHERE id = ? AND status = 'pending'")) {
+      for (Guarded g : verdicts) {
+        ps.setString(1, g.deferredUntil() == null ? "suppressed" : "pending");
+        ps.setString(2, g.reason());
+        ps.setObject(3, ts(g.deferredUntil()));
+        ps.setLong(4, g.actionId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /**
+   * Marketing actions sent to each of these customers since {@code since}, by customer: what the frequency cap
+   * counts. Served by the index of actions by customer.
+   */
+  java.util.Map<String, Integer> marketingSentSince(Connection c, java.util.Collection<String> customerIds,
+      Instant since) throws SQLException {
+    java.util.Map<String, Integer> sent = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT customer_id, count(*) FROM actions WHERE customer_id ="
+        + " ANY(?) AND status = 'sent' AND transactional = false AND sent_at >= ? GROUP BY customer_id")) {
+      ps.setArray(1, Jdbc.texts(c, List.copyOf(customerIds)));
+      ps.setObject(2, ts(since));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sent.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
+    return sent;
+  }
+
   /** A customer's actions, in the order they were decided. */
   List<CustomerJourney.ActionRecord> ofCustomer(Connection c, String customerId) throws SQLException {
     List<CustomerJourney.ActionRecord> actions = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT id, idempotency_key, channel, template, payload, rule,"
-        + " touchpoint_id, status, attempts, last_error, created_at, sent_at FROM actions WHERE customer_id = ?"
+        + " touchpoint_id, status, attempts, last_error, created_at, sent_at, reason, transactional, next_attempt_at"
+        + " FROM actions WHERE customer_id = ?"
         + " ORDER BY id")) {
       ps.setString(1, customerId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           actions.add(new CustomerJourney.ActionRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
               rs.getString(4), new JsonObject(rs.getString(5)).getMap(), rs.getString(6), rs.getString(7),
-              rs.getString(8), rs.getInt(9), rs.getString(10), instant(rs, 11), instant(rs, 12)));
+              rs.getString(8), rs.getInt(9), rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13),
+              rs.getBoolean(14), instant(rs, 15)));
         }
       }
     }

@@ -62,12 +62,15 @@ final class PostgresGroupCommit {
           + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " AS u(customer_id, from_stage, to_stage, rule, reason, touchpoint_id, at)),"
           + " new_actions AS (INSERT INTO actions (idempotency_key, customer_id, type, channel, template, payload, rule,"
-          + " touchpoint_id, status, attempts, next_attempt_at, last_error, created_at, claimed_until)"
+          + " touchpoint_id, status, attempts, next_attempt_at, reason, created_at, claimed_until, transactional,"
+          + " event_at)"
           + " SELECT idempotency_key, customer_id, '" + OutboxTable.SEND + "', channel, template, payload::jsonb, rule,"
           + " touchpoint_id, CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, 0, ?::timestamptz,"
-          + " suppressed, ?::timestamptz, CASE WHEN suppressed IS NULL THEN ?::timestamptz END"
-          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-          + " AS u(idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id, suppressed)"
+          + " suppressed, ?::timestamptz, CASE WHEN suppressed IS NULL THEN ?::timestamptz END,"
+          + " transactional::boolean, event_at::timestamptz"
+          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::text[]) AS u(idempotency_key, customer_id, channel, template, payload, rule, touchpoint_id,"
+          + " suppressed, transactional, event_at)"
           + " %s RETURNING id, idempotency_key, status),"
           // a fired timer goes only if it is still the one that fired (due_at, not postponed since);
           // a cancel, whatever is pending
@@ -118,16 +121,19 @@ final class PostgresGroupCommit {
           String.valueOf(cu.getVersion()));
     }
     Columns transitions = new Columns(7, 16);
-    Columns actions = new Columns(8, 16);
+    Columns actions = new Columns(10, 16);
     Map<String, ActionRequest> actionsByKey = new HashMap<>();
+    Map<String, java.time.Instant> actionEventAt = new HashMap<>();
     for (Decided d : batch.decided()) {
       for (Transition t : d.decision().transitions()) {
         transitions.row(t.customerId(), t.from(), t.to(), t.rule(), t.reason(), t.touchpointId(), IsoText.of(t.at()));
       }
       for (ActionRequest a : d.decision().actions()) {
         actionsByKey.put(a.idempotencyKey(), a);
+        actionEventAt.put(a.idempotencyKey(), d.touchpoint().occurredAt());
         actions.row(a.idempotencyKey(), a.customerId(), a.channel(), a.template(), json(a.params()),
-            a.rule(), a.touchpointId(), a.suppressedBecause());
+            a.rule(), a.touchpointId(), d.suppressedBecause(a), String.valueOf(a.transactional()),
+            IsoText.of(d.touchpoint().occurredAt()));
       }
     }
     Columns gone = new Columns(3, 16);
@@ -159,7 +165,8 @@ final class PostgresGroupCommit {
           } else if (claimUntil != null && "pending".equals(rs.getString(4))) {
             ActionRequest a = actionsByKey.get(rs.getString(3));
             claimed.add(new OutboxAction(Long.parseLong(rs.getString(2)), a.idempotencyKey(), a.customerId(),
-                a.channel(), a.template(), a.params(), a.rule(), a.touchpointId(), 0));
+                a.channel(), a.template(), a.params(), a.rule(), a.touchpointId(), 0, a.transactional(),
+                actionEventAt.get(a.idempotencyKey())));
           }
         }
       }

@@ -48,6 +48,8 @@ final class PostgresStore extends JdbcStore {
     try {
       List<OutboxAction> claimed = PostgresGroupCommit.write(c, batch, toleratingStoredActions);
       recordRedecided(c, batch);
+      codes.issue(c, batch.decided());
+      codes.redeem(c, batch.decided());
       return claimed;
     } catch (SQLException e) {
       // both rolled back like any failure
