@@ -117,7 +117,7 @@ public final class KpiRefreshBenchmark implements Callable<Integer> {
             + " CASE WHEN t.type IN ('purchase', 'refund') THEN CASE WHEN g % 20 = 0 THEN 'USD' ELSE 'EUR' END END,"
             + " CASE WHEN t.type = 'nps_response' THEN jsonb_build_object('score', floor(random() * 11)::int) END,"
             + " now(), 'decided'"
-            + " FROM generate_series(1, " + total + ") g, LATERAL (SELECT CASE"
+            + " FROM generate_series(1::bigint, " + total + ") g, LATERAL (SELECT CASE"
             + " WHEN g % 100 < 40 THEN 'web_visit' WHEN g % 100 < 60 THEN 'email_open'"
             + " WHEN g % 100 < 70 THEN 'email_click' WHEN g % 100 < 85 THEN 'purchase' WHEN g % 100 < 87 THEN 'refund'"
             + " WHEN g % 100 < 90 THEN 'nps_response' ELSE 'support_ticket' END AS type) t",
@@ -140,7 +140,7 @@ public final class KpiRefreshBenchmark implements Callable<Integer> {
             + " SELECT 'c-' || (1 + (g * 7919) % " + n + "), (ARRAY['NEW_CUSTOMER','REPEAT','LOYAL','AT_RISK'])[1 + g % 4],"
             + " (ARRAY['REPEAT','LOYAL','AT_RISK','CHURNED'])[1 + g % 4], 'Journey ' || g % 20, 'bench', 'tp-' || g,"
             + " now() - interval '" + span + "' + (g::float8 / " + (customers * 3L / 2) + ") * interval '" + span
-            + "', now() FROM generate_series(1, " + (customers * 3L / 2) + ") g",
+            + "', now() FROM generate_series(1::bigint, " + (customers * 3L / 2) + ") g",
         "INSERT INTO discount_codes (code, customer_id, percent, rule, template, issued_at, expires_at, status,"
             + " redeemed_at) SELECT 'code-' || g, 'c-' || g, 10, 'Journey ' || g % 20, 'template-' || g % 20,"
             + " now() - interval '" + span + "', now() + interval '30 days',"
