@@ -20,6 +20,8 @@ import io.rapport.engine.http.RulesApi;
 import io.rapport.engine.http.SimulationsApi;
 import io.rapport.engine.http.TemplatesApi;
 import io.rapport.engine.http.UnsubscribeApi;
+import io.rapport.engine.http.StatsApi;
+import io.rapport.engine.kpi.KpiRefresh;
 import io.rapport.engine.http.TouchpointsApi;
 import io.rapport.engine.rulebase.RuleBase;
 import io.micrometer.core.instrument.Gauge;
@@ -81,9 +83,10 @@ public final class Server implements AutoCloseable {
   private final HttpServer http;
   private final String ingestDeployment;
   private final StoreGauges gauges;
+  private final KpiRefresh kpis;
 
   private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, TimerScheduler timers, Channels channels,
-      HttpServer http, String ingestDeployment, StoreGauges gauges) {
+      HttpServer http, String ingestDeployment, StoreGauges gauges, KpiRefresh kpis) {
     this.vertx = vertx;
     this.store = store;
     this.relay = relay;
@@ -92,6 +95,7 @@ public final class Server implements AutoCloseable {
     this.http = http;
     this.ingestDeployment = ingestDeployment;
     this.gauges = gauges;
+    this.kpis = kpis;
   }
 
   /** Starts everything; returns once the HTTP port is open. */
@@ -184,6 +188,8 @@ public final class Server implements AutoCloseable {
       new ConnectorsApi(vertx, store, keys, routing, clock, relay::pausesChanged).mount(router);
       new TemplatesApi(vertx, store, keys, unsubscribe).mount(router);
       new UnsubscribeApi(vertx, unsubscribe, clock).mount(router);
+      KpiRefresh kpis = new KpiRefresh(vertx, store.kpis(), registry, settings.kpis(), clock);
+      new StatsApi(vertx, store.kpis(), kpis, registry, () -> ruleBase.current().version(), clock, keys).mount(router);
       router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
       router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
       // a body over its limit is refused by Vert.x's body handler before any of ours sees it
@@ -212,6 +218,7 @@ public final class Server implements AutoCloseable {
       timers.start();
       StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.gauges());
       gauges.start();
+      kpis.start();
       if (!rulesDir.isBlank()) {
         Path watched = Path.of(rulesDir);
         vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
@@ -219,7 +226,7 @@ public final class Server implements AutoCloseable {
                 .onFailure(e -> LOG.warn("rules.dir reload failed", e)));
       }
       LOG.info("Rapport listening on port {}", http.actualPort());
-      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges);
+      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, kpis);
     } catch (Exception | Error e) {
       // Vert.x closes what runs on it; the store's pool and the channels' Camel context are ours to close
       close(e, channels);
@@ -318,6 +325,11 @@ public final class Server implements AutoCloseable {
     return store;
   }
 
+  /** The KPI refreshes: for tests and tools that need one now. */
+  public KpiRefresh kpis() {
+    return kpis;
+  }
+
   /** Stops taking input, decides what is queued, stops delivering, closes the store. */
   @Override
   public void close() {
@@ -326,6 +338,7 @@ public final class Server implements AutoCloseable {
       timers.stop();
       channels.close();
       gauges.stop();
+      kpis.stop();
       vertx.undeploy(ingestDeployment).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       relay.stop();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.rapport.engine.config;
 
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.ingest.Ingest;
+import io.rapport.engine.kpi.KpiRefresh;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.ConnectorRouting;
 import io.rapport.engine.outbox.Guardrails;
@@ -165,6 +166,18 @@ public final class Settings {
       integer("metrics.count-spacing", "100", 1, 100_000, "A census counts a slice of a table at a time; after each "
           + "slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one "
           + "connection's time, 1 counts as fast as half a connection's time allows.");
+  // KPIs (issue 30, h30a): the managers' numbers, refreshed on a schedule.
+  public static final Setting<Duration> KPI_WINDOW =
+      duration("kpi.window", "P90D", "The window the KPIs are computed over, ending at each refresh (ISO-8601, such as "
+          + "P90D): NPS, retention and churn (against the window before), engagement, outcomes and journeys.");
+  public static final Setting<Duration> KPI_ATTRIBUTION_WINDOW =
+      duration("kpi.attribution-window", "P14D", "A purchase this long or less after an action sent to its customer "
+          + "is attributed to the action's rule and template (the latest such action): attribution, not proof of cause.");
+  public static final Setting<Duration> KPI_REFRESH_INTERVAL =
+      duration("kpi.refresh-interval", "PT5M", "Time from the end of one KPI refresh to the beginning of the next; "
+          + "the gauges and GET /v1/stats show the latest.");
+  public static final Setting<Duration> KPI_HISTORY =
+      duration("kpi.history", "P30D", "How long KPI refreshes are kept for their trend; older ones are deleted.");
 
   // h28a, channels in from brokers: Kafka, RabbitMQ, MQTT. Each channel is on when its address is set.
   public static final Setting<String> KAFKA_BROKERS =
@@ -332,7 +345,8 @@ public final class Settings {
           EMAIL_STARTTLS, EMAIL_FROM, EMAIL_TEMPLATES_DIR, EMAIL_UNSUBSCRIBE_MAILTO, WEBHOOK_SECRET, SLACK_URL, SMS_URL,
           SMS_BODY, KAFKA_ACTIONS_TOPIC, TICKET_URL,
           GUARD_TRANSACTIONAL_TEMPLATES, GUARD_FREQUENCY_MAX, GUARD_FREQUENCY_WINDOW, GUARD_QUIET_ENABLED,
-          GUARD_QUIET_START, GUARD_QUIET_END, GUARD_QUIET_TIMEZONE, GUARD_MAX_AGE, GUARD_MAX_AGE_BY_TEMPLATE);
+          GUARD_QUIET_START, GUARD_QUIET_END, GUARD_QUIET_TIMEZONE, GUARD_MAX_AGE, GUARD_MAX_AGE_BY_TEMPLATE,
+          KPI_WINDOW, KPI_ATTRIBUTION_WINDOW, KPI_REFRESH_INTERVAL, KPI_HISTORY);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
@@ -461,6 +475,11 @@ public final class Settings {
 
   public StoreGauges.Options gauges() {
     return new StoreGauges.Options(get(METRICS_REFRESH), get(METRICS_COUNT_SPACING));
+  }
+
+  public KpiRefresh.Options kpis() {
+    return new KpiRefresh.Options(get(KPI_WINDOW), get(KPI_ATTRIBUTION_WINDOW), get(KPI_REFRESH_INTERVAL),
+        get(KPI_HISTORY));
   }
 
   /** The drop folder, or none when drop.dir is off. */

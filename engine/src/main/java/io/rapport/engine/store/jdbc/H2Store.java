@@ -57,6 +57,7 @@ final class H2Store extends JdbcStore {
       timers.apply(c, TimerChanges.of(batch));
       codes.issue(c, batch.decided());
       codes.redeem(c, batch.decided());
+      CustomerPurchases.addByMerge(c, batch.decided());
       return claimed;
     });
   }

@@ -1,6 +1,7 @@
 package io.rapport.engine.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.rapport.engine.kpi.KpiStore;
 import io.rapport.engine.store.Census;
 import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.ConnectorPause;
@@ -50,6 +51,7 @@ public abstract class JdbcStore implements Store {
   final ActionsQueries actions;
   final DiscountCodesTable codes = new DiscountCodesTable();
   final ErasuresTable erasures = new ErasuresTable();
+  private final KpiQueries kpis;
   private final HikariDataSource pool;
   private final String lockForClaim;
 
@@ -69,6 +71,17 @@ public abstract class JdbcStore implements Store {
     this.ruleVersions = new RuleVersionsTable(jdbc, jsonParameter);
     this.census = new CensusQueries(jdbc);
     this.actions = new ActionsQueries(jdbc);
+    this.kpis = new KpiQueries(jdbc, jsonParameter, kpiPlanning());
+  }
+
+  /** Statements that set up the transaction of a KPI refresh (see {@link KpiQueries}). */
+  List<String> kpiPlanning() {
+    return List.of();
+  }
+
+  /** The KPIs, computed in this store. */
+  public KpiStore kpis() {
+    return kpis;
   }
 
   /** Which database this is, for the log. */

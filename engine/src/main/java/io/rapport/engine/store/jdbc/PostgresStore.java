@@ -24,6 +24,11 @@ final class PostgresStore extends JdbcStore {
   }
 
   @Override
+  List<String> kpiPlanning() {
+    return List.of("SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL enable_seqscan = on");
+  }
+
+  @Override
   public String describe() {
     return "PostgreSQL";
   }
@@ -50,6 +55,7 @@ final class PostgresStore extends JdbcStore {
       recordRedecided(c, batch);
       codes.issue(c, batch.decided());
       codes.redeem(c, batch.decided());
+      CustomerPurchases.addOnPostgres(c, batch.decided());
       return claimed;
     } catch (SQLException e) {
       // both rolled back like any failure
