@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.rapport.engine.store.Census;
 import io.rapport.engine.store.CensusSlice;
 import io.rapport.engine.store.ClaimedTimers;
+import io.rapport.engine.store.CustomerFilter;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
@@ -117,6 +118,11 @@ public abstract class JdbcStore implements Store {
   @Override
   public Optional<Customer> customer(String id) {
     return Optional.ofNullable(customers.byIds(List.of(id)).get(id));
+  }
+
+  @Override
+  public List<Customer> customers(CustomerFilter filter) {
+    return customers.page(filter);
   }
 
   @Override
