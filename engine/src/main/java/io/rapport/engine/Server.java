@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.access.Scope;
 import io.rapport.engine.config.Settings;
+import io.rapport.engine.http.ConsolePages;
 import io.rapport.engine.http.CustomerApi;
 import io.rapport.engine.http.HealthApi;
 import io.rapport.engine.http.RulesApi;
@@ -70,9 +71,10 @@ public final class Server implements AutoCloseable {
   private final HttpServer http;
   private final String ingestDeployment;
   private final StoreGauges gauges;
+  private final Router router;
 
   private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, TimerScheduler timers, Channels channels,
-      HttpServer http, String ingestDeployment, StoreGauges gauges) {
+      HttpServer http, String ingestDeployment, StoreGauges gauges, Router router) {
     this.vertx = vertx;
     this.store = store;
     this.relay = relay;
@@ -81,6 +83,7 @@ public final class Server implements AutoCloseable {
     this.http = http;
     this.ingestDeployment = ingestDeployment;
     this.gauges = gauges;
+    this.router = router;
   }
 
   /** Starts everything; returns once the HTTP port is open. */
@@ -163,6 +166,7 @@ public final class Server implements AutoCloseable {
       new TouchpointsApi(vertx, store, ingest, keys).mount(router);
       new RulesApi(vertx, ruleBase, keys).mount(router);
       new SimulationsApi(vertx, store, ruleBase, keys).mount(router);
+      new ConsolePages(vertx).mount(router);
       router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
       router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
       // a body over its limit is refused by Vert.x's body handler before any of ours sees it
@@ -195,7 +199,7 @@ public final class Server implements AutoCloseable {
                 .onFailure(e -> LOG.warn("rules.dir reload failed", e)));
       }
       LOG.info("Rapport listening on port {}", http.actualPort());
-      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges);
+      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, router);
     } catch (Exception | Error e) {
       // Vert.x closes what runs on it; the store's pool and the channels' Camel context are ours to close
       close(e, channels);
@@ -292,6 +296,15 @@ public final class Server implements AutoCloseable {
 
   public JdbcStore store() {
     return store;
+  }
+
+  /** The HTTP routes, the Camel routes' included: for the test that every route is in the OpenAPI document. */
+  Router router() {
+    return router;
+  }
+
+  Channels channels() {
+    return channels;
   }
 
   /** Stops taking input, decides what is queued, stops delivering, closes the store. */
