@@ -16,6 +16,8 @@ import io.rapport.engine.http.CustomerApi;
 import io.rapport.engine.http.HealthApi;
 import io.rapport.engine.http.RulesApi;
 import io.rapport.engine.http.SimulationsApi;
+import io.rapport.engine.http.StatsApi;
+import io.rapport.engine.kpi.KpiRefresh;
 import io.rapport.engine.http.TouchpointsApi;
 import io.rapport.engine.rulebase.RuleBase;
 import io.micrometer.core.instrument.Gauge;
@@ -72,9 +74,10 @@ public final class Server implements AutoCloseable {
   private final String ingestDeployment;
   private final StoreGauges gauges;
   private final Router router;
+  private final KpiRefresh kpis;
 
   private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, TimerScheduler timers, Channels channels,
-      HttpServer http, String ingestDeployment, StoreGauges gauges, Router router) {
+      HttpServer http, String ingestDeployment, StoreGauges gauges, Router router, KpiRefresh kpis) {
     this.vertx = vertx;
     this.store = store;
     this.relay = relay;
@@ -84,6 +87,7 @@ public final class Server implements AutoCloseable {
     this.ingestDeployment = ingestDeployment;
     this.gauges = gauges;
     this.router = router;
+    this.kpis = kpis;
   }
 
   /** Starts everything; returns once the HTTP port is open. */
@@ -167,6 +171,8 @@ public final class Server implements AutoCloseable {
       new RulesApi(vertx, ruleBase, keys).mount(router);
       new SimulationsApi(vertx, store, ruleBase, keys).mount(router);
       new ConsolePages(vertx).mount(router);
+      KpiRefresh kpis = new KpiRefresh(vertx, store.kpis(), registry, settings.kpis(), clock);
+      new StatsApi(vertx, store.kpis(), kpis, registry, () -> ruleBase.current().version(), clock, keys).mount(router);
       router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
       router.errorHandler(405, ctx -> json(ctx.response(), 405, "method not allowed"));
       // a body over its limit is refused by Vert.x's body handler before any of ours sees it
@@ -192,6 +198,7 @@ public final class Server implements AutoCloseable {
       timers.start();
       StoreGauges gauges = new StoreGauges(vertx, store, metrics, settings.gauges());
       gauges.start();
+      kpis.start();
       if (!rulesDir.isBlank()) {
         Path watched = Path.of(rulesDir);
         vertx.setPeriodic(settings.get(Settings.RULES_WATCH_INTERVAL).toMillis(),
@@ -199,7 +206,7 @@ public final class Server implements AutoCloseable {
                 .onFailure(e -> LOG.warn("rules.dir reload failed", e)));
       }
       LOG.info("Rapport listening on port {}", http.actualPort());
-      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, router);
+      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, router, kpis);
     } catch (Exception | Error e) {
       // Vert.x closes what runs on it; the store's pool and the channels' Camel context are ours to close
       close(e, channels);
@@ -307,6 +314,11 @@ public final class Server implements AutoCloseable {
     return channels;
   }
 
+  /** The KPI refreshes: for tests and tools that need one now. */
+  public KpiRefresh kpis() {
+    return kpis;
+  }
+
   /** Stops taking input, decides what is queued, stops delivering, closes the store. */
   @Override
   public void close() {
@@ -315,6 +327,7 @@ public final class Server implements AutoCloseable {
       timers.stop();
       channels.close();
       gauges.stop();
+      kpis.stop();
       vertx.undeploy(ingestDeployment).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       relay.stop();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.rapport.engine.config;
 
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.ingest.Ingest;
+import io.rapport.engine.kpi.KpiRefresh;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.OutboxRelay;
 import io.rapport.engine.store.jdbc.Database;
@@ -164,6 +165,18 @@ public final class Settings {
       integer("metrics.count-spacing", "100", 1, 100_000, "A census counts a slice of a table at a time; after each "
           + "slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one "
           + "connection's time, 1 counts as fast as half a connection's time allows.");
+  // KPIs (issue 30, h30a): the managers' numbers, refreshed on a schedule.
+  public static final Setting<Duration> KPI_WINDOW =
+      duration("kpi.window", "P90D", "The window the KPIs are computed over, ending at each refresh (ISO-8601, such as "
+          + "P90D): NPS, retention and churn (against the window before), engagement, outcomes and journeys.");
+  public static final Setting<Duration> KPI_ATTRIBUTION_WINDOW =
+      duration("kpi.attribution-window", "P14D", "A purchase this long or less after an action sent to its customer "
+          + "is attributed to the action's rule and template (the latest such action): attribution, not proof of cause.");
+  public static final Setting<Duration> KPI_REFRESH_INTERVAL =
+      duration("kpi.refresh-interval", "PT5M", "Time from the end of one KPI refresh to the beginning of the next; "
+          + "the gauges and GET /v1/stats show the latest.");
+  public static final Setting<Duration> KPI_HISTORY =
+      duration("kpi.history", "P30D", "How long KPI refreshes are kept for their trend; older ones are deleted.");
 
   /** Every key, in the order the documentation lists them. */
   public static final List<Setting<?>> ALL =
@@ -173,7 +186,7 @@ public final class Settings {
           ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
           OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
           ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, CODES_KEY, RULES_WATCH_INTERVAL, METRICS_REFRESH,
-          METRICS_COUNT_SPACING);
+          METRICS_COUNT_SPACING, KPI_WINDOW, KPI_ATTRIBUTION_WINDOW, KPI_REFRESH_INTERVAL, KPI_HISTORY);
 
   /** The environment variable naming a config file; `--config` on the command line wins. */
   public static final String CONFIG_FILE_ENV = "RAPPORT_CONFIG";
@@ -289,6 +302,11 @@ public final class Settings {
 
   public StoreGauges.Options gauges() {
     return new StoreGauges.Options(get(METRICS_REFRESH), get(METRICS_COUNT_SPACING));
+  }
+
+  public KpiRefresh.Options kpis() {
+    return new KpiRefresh.Options(get(KPI_WINDOW), get(KPI_ATTRIBUTION_WINDOW), get(KPI_REFRESH_INTERVAL),
+        get(KPI_HISTORY));
   }
 
   /** The drop folder, or none when drop.dir is off. */

@@ -54,6 +54,7 @@ final class H2Store extends JdbcStore {
       transitions.insert(c, batch.decided(), now);
       List<OutboxAction> claimed = outbox.insert(c, batch.decided(), now, batch.claimUntil());
       timers.apply(c, TimerChanges.of(batch));
+      CustomerPurchases.addByMerge(c, batch.decided());
       return claimed;
     });
   }

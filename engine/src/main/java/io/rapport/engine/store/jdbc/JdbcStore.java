@@ -1,6 +1,7 @@
 package io.rapport.engine.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.rapport.engine.kpi.KpiStore;
 import io.rapport.engine.store.Census;
 import io.rapport.engine.store.CensusSlice;
 import io.rapport.engine.store.ClaimedTimers;
@@ -42,6 +43,7 @@ public abstract class JdbcStore implements Store {
   final TimersTable timers;
   final RuleVersionsTable ruleVersions;
   final CensusQueries census;
+  private final KpiQueries kpis;
   private final HikariDataSource pool;
   private final String lockForClaim;
 
@@ -60,6 +62,12 @@ public abstract class JdbcStore implements Store {
     this.timers = new TimersTable(jsonParameter);
     this.ruleVersions = new RuleVersionsTable(jdbc, jsonParameter);
     this.census = new CensusQueries(jdbc);
+    this.kpis = new KpiQueries(jdbc, jsonParameter);
+  }
+
+  /** The KPIs, computed in this store. */
+  public KpiStore kpis() {
+    return kpis;
   }
 
   /** Which database this is, for the log. */

@@ -47,6 +47,7 @@ final class PostgresStore extends JdbcStore {
     try {
       List<OutboxAction> claimed = PostgresGroupCommit.write(c, batch, toleratingStoredActions);
       recordRedecided(c, batch);
+      CustomerPurchases.addOnPostgres(c, batch.decided());
       return claimed;
     } catch (SQLException e) {
       // both rolled back like any failure
