@@ -30,6 +30,17 @@
   function number(n) { return n === null || n === undefined ? '–' : Number(n).toLocaleString('en'); }
   function percent(x) { return x === null || x === undefined ? 'no data' : (x * 100).toFixed(1) + ' %'; }
   function decimal(x, digits) { return x === null || x === undefined ? 'no data' : Number(x).toFixed(digits); }
+  // an ISO-8601 period as words: P90D is "90 days"
+  function period(iso) {
+    var m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(iso || '');
+    if (!m) { return iso; }
+    var words = [];
+    [[1, 'year'], [2, 'month'], [3, 'week'], [4, 'day']].forEach(function (u) {
+      if (m[u[0]]) { words.push(m[u[0]] + ' ' + u[1] + (m[u[0]] === '1' ? '' : 's')); }
+    });
+    return words.join(' ');
+  }
+
   function when(iso) {
     if (!iso) { return '–'; }
     var d = new Date(iso);
@@ -101,7 +112,8 @@
       xAxis: { type: 'value' },
       yAxis: { type: 'category', data: names.slice().reverse() },
       series: [{ type: 'bar', data: names.slice().reverse().map(function (s) { return stages[s]; }),
-        itemStyle: { color: '#3b7dd8' }, label: { show: true, position: 'right' } }]
+        itemStyle: { color: '#3b7dd8' },
+        label: { show: true, position: 'right', formatter: function (p) { return number(p.value); } } }]
     });
     var select = $('search-stage');
     var chosen = select.value;
@@ -187,7 +199,8 @@
     box.querySelectorAll('.trend').forEach(function (s) { var c = echarts.getInstanceByDom(s); if (c) { c.dispose(); } });
     clear(box);
     $('kpi-window').textContent = stats.refreshedAt
-      ? '(over ' + stats.window + ' up to ' + when(stats.refreshedAt) + '; trend over the chosen window)'
+      ? '(over the ' + period(stats.window) + ' up to ' + when(stats.refreshedAt) + '; arrows and lines: their trend '
+        + 'over the chosen window)'
       : '(not computed yet: the first refresh is on its way)';
     var nps = k.nps || {};
     box.appendChild(tile('Net Promoter Score (−100 to 100)', nps.value === null || nps.value === undefined
@@ -229,7 +242,7 @@
       xAxis: { type: 'value' },
       yAxis: { type: 'category', data: names },
       series: [{ type: 'bar', data: names.map(function (n) { return firings[n]; }), itemStyle: { color: '#6a5acd' },
-        label: { show: true, position: 'right' } }]
+        label: { show: true, position: 'right', formatter: function (p) { return number(p.value); } } }]
     });
   }
 
@@ -349,12 +362,16 @@
         + when(agg.lastActivityAt) + (agg.lastNps === null || agg.lastNps === undefined ? '' : '; last NPS ' + agg.lastNps)
         + '.';
       var entries = [];
+      // an action is placed at the time of the touchpoint that decided it, when that touchpoint moved the customer:
+      // after a replay of history, the time an action was recorded is the replay's, not the story's
+      var decidedAt = {};
+      (rs[1].body.transitions || []).forEach(function (t) { decidedAt[t.touchpointId] = t.at; });
       (rs[1].body.transitions || []).forEach(function (t) {
         entries.push({ at: t.at, what: t.from + ' → ' + t.to + (t.reason ? ' (' + t.reason + ')' : ''),
           rule: t.rule, status: '', kind: 'transition' });
       });
       (rs[1].body.actions || []).forEach(function (a) {
-        entries.push({ at: a.createdAt, what: a.channel + ': ' + a.template, rule: a.rule,
+        entries.push({ at: decidedAt[a.touchpointId] || a.createdAt, what: a.channel + ': ' + a.template, rule: a.rule,
           status: a.status + (a.status === 'sent' && a.sentAt ? ' ' + when(a.sentAt) : '')
             + (a.lastError ? ' (' + a.lastError + ')' : ''), kind: 'action' });
       });

@@ -89,7 +89,8 @@ class UpgradeIT {
       assertThat(history).containsExactly("1 journey schema", "2 rule versions", "3 leases and room for updates",
           "4 keys in byte order", "5 customers keyed by id only", "6 timers postponed in place",
           "7 last activity on the customer", "8 room for revenue and rule errors", "9 rule errors listed",
-          "10 action reasons and transactional marks", "11 discount codes", "35 customers listed by stage");
+          "10 action reasons and transactional marks", "11 discount codes", "30 kpi windows indexed",
+          "31 kpi purchases and refreshes", "35 customers listed by stage");
     }
   }
 
