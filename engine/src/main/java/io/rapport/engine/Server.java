@@ -13,6 +13,7 @@ import io.rapport.engine.access.Scope;
 import io.rapport.engine.config.Settings;
 import io.rapport.engine.http.ActionsApi;
 import io.rapport.engine.http.ConnectorsApi;
+import io.rapport.engine.http.ConsolePages;
 import io.rapport.engine.http.CustomerApi;
 import io.rapport.engine.http.ErasureApi;
 import io.rapport.engine.http.HealthApi;
@@ -83,10 +84,11 @@ public final class Server implements AutoCloseable {
   private final HttpServer http;
   private final String ingestDeployment;
   private final StoreGauges gauges;
+  private final Router router;
   private final KpiRefresh kpis;
 
   private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, TimerScheduler timers, Channels channels,
-      HttpServer http, String ingestDeployment, StoreGauges gauges, KpiRefresh kpis) {
+      HttpServer http, String ingestDeployment, StoreGauges gauges, Router router, KpiRefresh kpis) {
     this.vertx = vertx;
     this.store = store;
     this.relay = relay;
@@ -95,6 +97,7 @@ public final class Server implements AutoCloseable {
     this.http = http;
     this.ingestDeployment = ingestDeployment;
     this.gauges = gauges;
+    this.router = router;
     this.kpis = kpis;
   }
 
@@ -188,6 +191,7 @@ public final class Server implements AutoCloseable {
       new ConnectorsApi(vertx, store, keys, routing, clock, relay::pausesChanged).mount(router);
       new TemplatesApi(vertx, store, keys, unsubscribe).mount(router);
       new UnsubscribeApi(vertx, unsubscribe, clock).mount(router);
+      new ConsolePages(vertx).mount(router);
       KpiRefresh kpis = new KpiRefresh(vertx, store.kpis(), registry, settings.kpis(), clock);
       new StatsApi(vertx, store.kpis(), kpis, registry, () -> ruleBase.current().version(), clock, keys).mount(router);
       router.errorHandler(404, ctx -> json(ctx.response(), 404, "no such resource"));
@@ -226,7 +230,7 @@ public final class Server implements AutoCloseable {
                 .onFailure(e -> LOG.warn("rules.dir reload failed", e)));
       }
       LOG.info("Rapport listening on port {}", http.actualPort());
-      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, kpis);
+      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, router, kpis);
     } catch (Exception | Error e) {
       // Vert.x closes what runs on it; the store's pool and the channels' Camel context are ours to close
       close(e, channels);
@@ -323,6 +327,15 @@ public final class Server implements AutoCloseable {
 
   public JdbcStore store() {
     return store;
+  }
+
+  /** The HTTP routes, the Camel routes' included: for the test that every route is in the OpenAPI document. */
+  Router router() {
+    return router;
+  }
+
+  Channels channels() {
+    return channels;
   }
 
   /** The KPI refreshes: for tests and tools that need one now. */

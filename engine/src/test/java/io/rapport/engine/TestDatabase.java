@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
  * A fresh PostgreSQL database for one test class, dropped afterwards. When PostgreSQL is not
  * reachable the test is skipped, except under CI=true where that is a failure.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
   static final String SERVER = System.getProperty("rapport.test.pg", "jdbc:postgresql://127.0.0.1:5432/");
   private static final String ADMIN_DB = "test";
   private final String name;
@@ -21,7 +21,7 @@ final class TestDatabase implements AutoCloseable {
     this.name = name;
   }
 
-  static TestDatabase create() throws SQLException {
+  public static TestDatabase create() throws SQLException {
     String name = "rapport_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = admin(); Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
@@ -41,7 +41,7 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return SERVER + name + "?user=postgres";
   }
 

@@ -2,6 +2,7 @@ package io.rapport.engine.http;
 
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.access.Scope;
+import io.rapport.engine.store.CustomerFilter;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Store;
 import io.rapport.rules.Customer;
@@ -12,12 +13,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** GET /v1/customers/{id} and its journey: where a customer stands, and why. */
+/** GET /v1/customers (a page, by stage or id), /v1/customers/{id} and its journey: where customers stand, and why. */
 public final class CustomerApi {
   private static final Logger LOG = LoggerFactory.getLogger(CustomerApi.class);
   private final Vertx vertx;
@@ -31,6 +33,11 @@ public final class CustomerApi {
   }
 
   public void mount(Router router) {
+    router.get("/v1/customers").handler(ctx -> {
+      if (guard.allows(ctx, Scope.READ)) {
+        list(ctx);
+      }
+    });
     router.get("/v1/customers/:id").handler(ctx -> {
       if (guard.allows(ctx, Scope.READ)) {
         blocking(ctx, () -> profile(ctx.pathParam("id")));
@@ -41,6 +48,29 @@ public final class CustomerApi {
         blocking(ctx, () -> journey(ctx.pathParam("id")));
       }
     });
+  }
+
+  /** A page of customers: by stage, by the start of their id, from a cursor. */
+  private void list(RoutingContext ctx) {
+    CustomerFilter filter;
+    try {
+      filter = CustomerListQuery.parse(ctx.queryParams());
+    } catch (IllegalArgumentException e) {
+      Errors.send(ctx, 400, e.getMessage());
+      return;
+    }
+    blocking(ctx, () -> {
+      List<Customer> page = store.customers(filter);
+      JsonArray items = new JsonArray();
+      page.forEach(c -> items.add(toListed(c)));
+      String next = page.size() < filter.limit() ? null : CustomerListQuery.cursorAfter(page.get(page.size() - 1).getId());
+      return Optional.of(new JsonObject().put("items", items).put("next", next));
+    });
+  }
+
+  private static JsonObject toListed(Customer c) {
+    return new JsonObject().put("id", c.getId()).put("stage", c.getStage()).put("stageSince", text(c.getStageSince()))
+        .put("orders", c.getOrders()).put("revenue", c.getRevenue()).put("lastActivityAt", text(c.getLastActivityAt()));
   }
 
   private Optional<JsonObject> profile(String id) {

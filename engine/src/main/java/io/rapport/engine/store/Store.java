@@ -34,6 +34,12 @@ public interface Store extends AutoCloseable {
   Optional<Customer> customer(String id);
 
   /**
+   * A page of customers in id order (see {@link CustomerFilter}). Served by an index (the primary key, or
+   * customers_by_stage with a stage): a page reads its own rows, however many customers there are.
+   */
+  List<Customer> customers(CustomerFilter filter);
+
+  /**
    * Writes a group commit in one transaction. Customers of version 0 are inserted, others
    * updated only if their stored version is still the one they were read at.
    *

@@ -75,6 +75,14 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public synchronized List<Customer> customers(CustomerFilter filter) {
+    return customers.values().stream()
+        .filter(c -> filter.matches(c.getId(), c.getStage()))
+        .filter(c -> filter.afterId() == null || c.getId().compareTo(filter.afterId()) > 0)
+        .sorted(java.util.Comparator.comparing(Customer::getId)).limit(filter.limit()).map(Customer::copy).toList();
+  }
+
+  @Override
   public List<OutboxAction> write(WriteBatch batch) {
     CountDownLatch gate = writeGate;
     if (gate != null) {

@@ -3,6 +3,7 @@ package io.rapport.engine.store.jdbc;
 import static io.rapport.engine.store.jdbc.Jdbc.instant;
 import static io.rapport.engine.store.jdbc.Jdbc.ts;
 
+import io.rapport.engine.store.CustomerFilter;
 import io.rapport.engine.store.StoreException;
 import io.rapport.rules.Customer;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The customers table: each customer's stage, aggregates, attributes and the version of its stored state. */
 final class CustomersTable {
@@ -55,6 +57,66 @@ final class CustomersTable {
       }
       return found;
     });
+  }
+
+  /**
+   * A page of customers in id order, read through one range of an index: customers_by_stage (stage, id) for a
+   * stage, the primary key otherwise. The id prefix and the cursor are bounds of that range, not filters.
+   */
+  List<Customer> page(CustomerFilter filter) {
+    Optional<String> upper = upperBound(filter.idPrefix());
+    String sql = pageQuery(filter.stage() != null, upper.isPresent());
+    return jdbc.read("cannot list customers", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        if (filter.stage() != null) {
+          ps.setString(i++, filter.stage());
+        }
+        ps.setString(i++, filter.idPrefix());
+        ps.setString(i++, filter.afterId() == null ? "" : filter.afterId());
+        if (upper.isPresent()) {
+          ps.setString(i++, upper.get());
+        }
+        ps.setInt(i, filter.limit());
+        List<Customer> page = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            page.add(read(rs));
+          }
+        }
+        return page;
+      }
+    });
+  }
+
+  /** The statement of a page: parameters stage (when by stage), prefix, after, upper bound (when any), limit. */
+  static String pageQuery(boolean byStage, boolean bounded) {
+    return "SELECT " + COLUMNS + " FROM customers WHERE " + (byStage ? "stage = ? AND " : "")
+        + "id >= ? AND id > ?" + (bounded ? " AND id < ?" : "")
+        // by (stage, id) rather than by id alone: the order of customers_by_stage, so the planner does not walk the
+        // primary key filtering by stage, which reads the whole table for a stage of few customers
+        + (byStage ? " ORDER BY stage, id" : " ORDER BY id") + " LIMIT ?";
+  }
+
+  /**
+   * The least string above every string that starts with {@code prefix}, in code point order (the byte order of the
+   * ids' UTF-8, which is how the store compares them): the prefix with its last code point raised by one. Empty when
+   * there is none (no prefix, or one of only the highest code point).
+   */
+  static Optional<String> upperBound(String prefix) {
+    int[] points = prefix.codePoints().toArray();
+    for (int n = points.length; n > 0; n--) {
+      int last = points[n - 1];
+      if (last < Character.MAX_CODE_POINT) {
+        int next = last + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : last + 1;
+        StringBuilder bound = new StringBuilder();
+        for (int i = 0; i < n - 1; i++) {
+          bound.appendCodePoint(points[i]);
+        }
+        return Optional.of(bound.appendCodePoint(next).toString());
+      }
+    }
+    return Optional.empty();
   }
 
   private static Customer read(ResultSet rs) throws SQLException {

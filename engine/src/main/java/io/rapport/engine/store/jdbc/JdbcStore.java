@@ -8,6 +8,7 @@ import io.rapport.engine.store.ConnectorPause;
 import io.rapport.engine.store.ListedAction;
 import io.rapport.engine.store.CensusSlice;
 import io.rapport.engine.store.ClaimedTimers;
+import io.rapport.engine.store.CustomerFilter;
 import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
@@ -140,6 +141,11 @@ public abstract class JdbcStore implements Store {
   @Override
   public Optional<Customer> customer(String id) {
     return Optional.ofNullable(customers.byIds(List.of(id)).get(id));
+  }
+
+  @Override
+  public List<Customer> customers(CustomerFilter filter) {
+    return customers.page(filter);
   }
 
   @Override
