@@ -87,6 +87,9 @@ class ConnectorsIT {
     values.put("outbox.backoff-max", "PT0.3S");
     values.put("outbox.poll-interval", "PT0.2S");
     values.put("rules.decision-timeout", "PT5S"); // a first decision on a busy machine can take long
+    // every email of the journey, at any hour: the guardrails have tests of their own (GuardrailsIT)
+    values.put("guard.quiet.enabled", "false");
+    values.put("guard.frequency.max", "0");
     server = Server.start(Settings.of(values));
     anonymous = new Api(server.port());
     api = anonymous.as(ADMIN_KEY);

@@ -31,6 +31,8 @@ class KafkaConnectorIT {
       Files.writeString(rules.resolve("notice.drl"), Api.resource("/connectors-rules/notice.drl"));
       Map<String, String> values = new HashMap<>();
       values.put("http.port", "0");
+      values.put("guard.quiet.enabled", "false"); // actions go out whatever the hour the test runs at
+      values.put("guard.frequency.max", "0");
       values.put("data.dir", dir.resolve("data").toString());
       values.put("rules.dir", rules.toString());
       values.put("admin.key", ADMIN_KEY);

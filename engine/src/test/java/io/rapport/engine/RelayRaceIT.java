@@ -54,6 +54,8 @@ class RelayRaceIT {
     Files.writeString(rules.resolve("notice.drl"), Api.resource("/connectors-rules/notice.drl"));
     Map<String, String> values = new HashMap<>();
     values.put("http.port", "0");
+    values.put("guard.quiet.enabled", "false"); // actions go out whatever the hour the test runs at
+    values.put("guard.frequency.max", "0");
     values.put("data.dir", dir.resolve(name).toString());
     values.put("db.url", dbUrl);
     values.put("rules.dir", rules.toString());

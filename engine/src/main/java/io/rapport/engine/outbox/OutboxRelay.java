@@ -3,10 +3,7 @@ package io.rapport.engine.outbox;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.ConnectorPause;
-import io.rapport.engine.store.CustomerJourney;
 import io.rapport.engine.store.Delivery;
-import io.rapport.engine.store.Guarded;
-import io.rapport.engine.store.Recipient;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Store;
 import io.rapport.messages.ActionMessage;
@@ -46,10 +43,6 @@ import org.slf4j.LoggerFactory;
  * receiver holds one slot, not the rest.
  */
 public final class OutboxRelay implements ActionHandOff {
-  /** Connectors that get the customer's recent journey with the action. */
-  private static final Set<String> SHOWS_JOURNEY = Set.of("ticket");
-  /** How many stage changes, and how many actions, a recent journey holds. */
-  private static final int RECENT = 10;
   /** Most committed actions held in memory; the rest go out through the poll when their claim ends. */
   private static final int HAND_OFF_CAPACITY = 20_000;
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -74,12 +67,7 @@ public final class OutboxRelay implements ActionHandOff {
   private final Options options;
   private final Clock clock;
   private final Backoff backoff;
-  private final Guardrails guardrails;
-  /**
-   * Marketing actions sent and not yet recorded as sent, by customer: the frequency cap counts them with those the
-   * store has recorded. Only the relay thread reads or writes it.
-   */
-  private final Map<String, Integer> marketingUnderWay = new java.util.HashMap<>();
+  private final SendGate gate;
   private final Semaphore wake = new Semaphore(0);
   private final BlockingQueue<Claimed> handedOver = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
   private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
@@ -102,7 +90,7 @@ public final class OutboxRelay implements ActionHandOff {
   public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Guardrails guardrails,
       Clock clock, UnsubscribeLinks unsubscribe) {
     this.unsubscribe = unsubscribe;
-    this.guardrails = guardrails;
+    this.gate = new SendGate(store, guardrails, metrics, clock);
     this.vertx = vertx;
     this.store = store;
     this.metrics = metrics;
@@ -292,7 +280,7 @@ public final class OutboxRelay implements ActionHandOff {
     if (going.isEmpty()) {
       return;
     }
-    going = guarded(going);
+    going = gate.letThrough(going);
     if (going.isEmpty()) {
       return;
     }
@@ -300,49 +288,6 @@ public final class OutboxRelay implements ActionHandOff {
     for (OutboxAction a : going) {
       send(a, customers.get(a.customerId()));
     }
-  }
-
-  /**
-   * The actions the guardrails let through now; the verdicts on the others are recorded (suppressed, or deferred to
-   * a later time) before any is sent. When the store cannot record them nothing is sent: the claims run out and the
-   * poll brings the actions back.
-   */
-  private List<OutboxAction> guarded(List<OutboxAction> actions) {
-    if (actions.isEmpty()) {
-      return actions;
-    }
-    Instant now = clock.instant();
-    Set<String> customers = new HashSet<>();
-    actions.forEach(a -> customers.add(a.customerId()));
-    Map<String, Recipient> recipients = store.recipients(customers, guardrails.frequencySince(now));
-    Map<String, Integer> underWay = new java.util.HashMap<>(); // this round's, on top of those sent before
-    List<OutboxAction> go = new ArrayList<>(actions.size());
-    List<Guarded> held = new ArrayList<>();
-    for (OutboxAction a : actions) {
-      String customer = a.customerId();
-      int before = marketingUnderWay.getOrDefault(customer, 0) + underWay.getOrDefault(customer, 0);
-      Guardrails.Verdict verdict = guardrails.judge(a, recipients.getOrDefault(customer, Recipient.UNKNOWN), before,
-          now);
-      if (verdict instanceof Guardrails.Suppress s) {
-        held.add(Guarded.suppressed(a.id(), s.reason()));
-      } else if (verdict instanceof Guardrails.Defer d) {
-        held.add(Guarded.deferred(a.id(), d.reason(), d.until()));
-      } else {
-        go.add(a);
-        if (!a.transactional()) {
-          underWay.merge(customer, 1, Integer::sum);
-        }
-      }
-    }
-    store.recordGuarded(held); // throws while the store is down: nothing of this round is sent
-    for (Guarded g : held) {
-      if (g.deferredUntil() == null) {
-        metrics.suppressed(g.reason());
-      } else {
-        metrics.deferred(g.reason());
-      }
-    }
-    return go;
   }
 
   /**
@@ -370,9 +315,7 @@ public final class OutboxRelay implements ActionHandOff {
       };
       metrics.action(u.action().channel(), outcome);
       metrics.delivery(connectorFor(u.action().channel()), outcome);
-      if (!u.action().transactional()) { // recorded: the store counts it from now on, if it was sent
-        marketingUnderWay.computeIfPresent(u.action().customerId(), (k, n) -> n > 1 ? n - 1 : null);
-      }
+      gate.recorded(u.action());
     });
     unrecorded.clear();
     return came.size();
@@ -385,12 +328,10 @@ public final class OutboxRelay implements ActionHandOff {
     JsonObject body = new ActionMessage(a.id(), a.idempotencyKey(), a.customerId(), a.channel(), a.template(),
         a.params(), a.rule(), a.touchpointId(), a.attempts() + 1, connector, text(attributes.get("email")),
         text(attributes.get("phone")), attributes, a.transactional(), unsubscribe.link(a.customerId(), a.channel()),
-        SHOWS_JOURNEY.contains(connector) ? recentJourney(a.customerId()) : List.of()).toJson();
+        RecentJourney.of(store, connector, a.customerId())).toJson();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deliveryTimeout().toMillis());
     inFlight++;
-    if (!a.transactional()) {
-      marketingUnderWay.merge(a.customerId(), 1, Integer::sum);
-    }
+    gate.sent(a);
     vertx.eventBus()
         .<JsonObject>request(Addresses.ACTIONS, body, delivery)
         .onComplete(
@@ -409,32 +350,6 @@ public final class OutboxRelay implements ActionHandOff {
 
   private static String text(Object value) {
     return value == null ? null : value.toString();
-  }
-
-  /** The customer's latest stage changes and actions, newest first: what a help-desk agent reads first. */
-  private List<Map<String, Object>> recentJourney(String customerId) {
-    CustomerJourney journey = store.journey(customerId);
-    List<Map<String, Object>> recent = new ArrayList<>();
-    journey.transitions().stream().skip(Math.max(0, journey.transitions().size() - RECENT)).forEach(t -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("at", t.at().toString());
-      m.put("kind", "stage");
-      m.put("from", t.from());
-      m.put("to", t.to());
-      m.put("reason", t.reason());
-      recent.add(m);
-    });
-    journey.actions().stream().skip(Math.max(0, journey.actions().size() - RECENT)).forEach(x -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("at", x.createdAt().toString());
-      m.put("kind", "action");
-      m.put("channel", x.channel());
-      m.put("template", x.template());
-      m.put("status", x.status());
-      recent.add(m);
-    });
-    recent.sort((x, y) -> ((String) y.get("at")).compareTo((String) x.get("at")));
-    return recent;
   }
 
   private Delivery outcome(OutboxAction a, DeliveryOutcome reply) {
