@@ -445,11 +445,13 @@ abstract class ServerContract {
     Duration twoYearsBack = Duration.ofDays(-730);
     api.postJson("[" + tp.of("sim-1", "c-sim", "purchase", twoYearsBack, 10.0) + ","
         + tp.of("sim-2", "c-sim", "purchase", twoYearsBack.plusDays(9), 10.0) + "]");
-    // Let them fire and the actions go out, then snapshot.
+    // Let them fire and the actions reach the relay, then snapshot: decided on events two years old, every one is
+    // held back as stale, never sent.
     await().atMost(Duration.ofSeconds(15)).until(() -> {
       JsonObject j = api.journey("c-sim").json();
       return j.getJsonArray("transitions").size() == 4
-          && j.getJsonArray("actions").stream().allMatch(a -> "sent".equals(((JsonObject) a).getString("status")));
+          && j.getJsonArray("actions").stream().allMatch(a -> "suppressed".equals(((JsonObject) a).getString("status"))
+              && "stale".equals(((JsonObject) a).getString("reason")));
     });
     JsonObject before = api.journey("c-sim").json();
     String purchases = api.get("/v1/rules/purchases.drl").body();
