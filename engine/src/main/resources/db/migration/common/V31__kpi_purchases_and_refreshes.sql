@@ -22,3 +22,12 @@ CREATE TABLE kpi_refreshes (
     took_ms              bigint        NOT NULL,
     details              ${json}       NOT NULL
 );
+
+-- A store upgraded from before: its purchases and refunds so far, once (the only read of all touchpoints).
+INSERT INTO customer_purchases (customer_id, currency, purchases, net)
+SELECT customer_id, CASE WHEN amount IS NULL OR currency IS NULL THEN '' ELSE currency END,
+       sum(CASE WHEN type = 'purchase' THEN 1 ELSE 0 END),
+       sum(CASE WHEN type = 'purchase' THEN coalesce(abs(amount), 0) ELSE -abs(amount) END)
+FROM touchpoints
+WHERE type = 'purchase' OR (type = 'refund' AND amount IS NOT NULL AND amount <> 0)
+GROUP BY customer_id, CASE WHEN amount IS NULL OR currency IS NULL THEN '' ELSE currency END;

@@ -16,7 +16,11 @@ import io.rapport.rules.Decision;
 import io.rapport.rules.Touchpoint;
 import io.rapport.rules.Transition;
 import java.math.BigDecimal;
+import io.rapport.engine.store.jdbc.Database;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import org.flywaydb.core.Flyway;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -152,6 +157,51 @@ class KpiDefinitionsIT {
     KpiSnapshot latest = kpis.latest().orElseThrow();
     assertThat(latest.toJson()).isEqualTo(third.toJson());
     assertThat(latest.lifetimeValue().get("EUR")).isEqualByComparingTo("105");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void aStoreUpgradedFromBeforeTheKpisCountsThePurchasesItHeld(String backend, @TempDir Path dir) throws Exception {
+    String url;
+    if (backend.equals("postgresql")) {
+      TestDatabase database = TestDatabase.create();
+      stores.closeAfter(database);
+      url = database.url();
+    } else {
+      url = Database.embeddedUrl(dir);
+    }
+    boolean pg = backend.equals("postgresql");
+    Flyway.configure().dataSource(url, null, null)
+        .locations("classpath:db/migration/common", "classpath:db/migration/" + backend)
+        .placeholders(Map.of("json", pg ? "jsonb" : "character varying", "timestamp",
+            pg ? "timestamptz" : "timestamp with time zone"))
+        .target("11").load().migrate();
+    try (Connection c = DriverManager.getConnection(url)) {
+      for (String[] t : List.of(new String[] {"u-1", "ann", "purchase", "100", "EUR"},
+          new String[] {"u-2", "ann", "purchase", "50", "EUR"}, new String[] {"u-3", "ann", "refund", "30", "EUR"},
+          new String[] {"u-4", "ben", "purchase", "10", "USD"}, new String[] {"u-5", "cem", "purchase", null, null},
+          new String[] {"u-6", "cem", "web_visit", null, null})) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO touchpoints (id, customer_id, type, occurred_at,"
+            + " amount, currency, received_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, 'decided')")) {
+          ps.setString(1, t[0]);
+          ps.setString(2, t[1]);
+          ps.setString(3, t[2]);
+          ps.setObject(4, day(5, 1).atOffset(ZoneOffset.UTC));
+          ps.setBigDecimal(5, t[3] == null ? null : new BigDecimal(t[3]));
+          ps.setString(6, t[4]);
+          ps.setObject(7, day(5, 1).atOffset(ZoneOffset.UTC));
+          ps.executeUpdate();
+        }
+      }
+    }
+    store = Database.open(new Database.Options(url, "", "", 2, TestStores.FLUSH_AFTER_KB), null);
+    stores.closeAfter(store);
+
+    KpiSnapshot s = store.kpis().compute(NOW, WINDOW, ATTRIBUTION);
+    assertThat(s.lifetimeValue()).containsOnlyKeys("EUR", "USD");
+    assertThat(s.lifetimeValue().get("EUR")).isEqualByComparingTo("120");
+    assertThat(s.lifetimeValue().get("USD")).isEqualByComparingTo("10");
+    assertThat(s.repeatPurchaseRate()).isCloseTo(1.0 / 3, within(1e-9)); // ann of ann, ben and cem
   }
 
   /** The data set of {@link #theKpisAreTheHandComputedOnes}, written as the engine writes. */

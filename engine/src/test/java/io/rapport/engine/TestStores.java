@@ -43,6 +43,11 @@ final class TestStores implements AfterEachCallback {
     return store;
   }
 
+  /** Closes this after the test, with the stores. */
+  void closeAfter(AutoCloseable resource) {
+    opened.add(resource);
+  }
+
   private static void deleteTree(Path dir) throws Exception {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

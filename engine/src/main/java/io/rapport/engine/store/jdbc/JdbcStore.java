@@ -62,7 +62,12 @@ public abstract class JdbcStore implements Store {
     this.timers = new TimersTable(jsonParameter);
     this.ruleVersions = new RuleVersionsTable(jdbc, jsonParameter);
     this.census = new CensusQueries(jdbc);
-    this.kpis = new KpiQueries(jdbc, jsonParameter);
+    this.kpis = new KpiQueries(jdbc, jsonParameter, kpiPlanning());
+  }
+
+  /** Statements that set up the transaction of a KPI refresh (see {@link KpiQueries}). */
+  List<String> kpiPlanning() {
+    return List.of();
   }
 
   /** The KPIs, computed in this store. */

@@ -76,10 +76,17 @@ final class KpiQueries implements KpiStore {
 
   private final Jdbc jdbc;
   private final String save;
+  private final List<String> planning;
 
-  KpiQueries(Jdbc jdbc, String jsonParameter) {
+  /**
+   * @param planning statements that set up a refresh's transaction: on PostgreSQL, plans made for the windows' actual
+   *     bounds (the store's connections use generic plans, which cannot tell a window's size and joined two windows
+   *     row by row: 20 s instead of 20 ms at 10,000 customers), and sequential scans where they are cheaper
+   */
+  KpiQueries(Jdbc jdbc, String jsonParameter, List<String> planning) {
     this.jdbc = jdbc;
     this.save = SAVE.formatted(jsonParameter);
+    this.planning = List.copyOf(planning);
   }
 
   @Override
@@ -88,6 +95,11 @@ final class KpiQueries implements KpiStore {
     Instant start = now.minus(window);
     Instant previous = start.minus(window);
     return jdbc.inTransaction("cannot compute the KPIs", c -> {
+      try (java.sql.Statement st = c.createStatement()) {
+        for (String sql : planning) {
+          st.execute(sql);
+        }
+      }
       {
         long[] nps = nps(c, start, now);
         long[] retention = longs(c, RETENTION, 3, previous, start, start, now, start, now);

@@ -23,6 +23,11 @@ final class PostgresStore extends JdbcStore {
   }
 
   @Override
+  List<String> kpiPlanning() {
+    return List.of("SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL enable_seqscan = on");
+  }
+
+  @Override
   public String describe() {
     return "PostgreSQL";
   }
