@@ -173,6 +173,25 @@ class ConsoleBrowserIT {
   }
 
   @Test
+  void swaggerUiShowsTheApiDocumentFromTheServerAloneWithoutErrors() {
+    browser.manage().logs().get(LogType.BROWSER); // what the console logged so far is another test's
+    browser.get(managers.url() + "/docs");
+    try {
+      new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.findElements(By.cssSelector(".opblock")).size() > 10);
+      assertThat(browser.findElement(By.cssSelector(".swagger-ui .info .title")).getText()).contains("Rapport");
+      assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")).stream()
+          .map(e -> e.getDomAttribute("data-path")).toList()).contains("/v1/customers", "/v1/stats");
+      List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+      assertThat(severe).extracting(LogEntry::getMessage).isEmpty();
+    } finally {
+      browser.get(managers.url() + "/");
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .until(b -> "true".equals(b.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+    }
+  }
+
+  @Test
   void withoutAKeyTheConsoleAsksForOneAndShowsNoData() {
     browser.executeScript("sessionStorage.clear()");
     browser.get(managers.url() + "/");

@@ -27,7 +27,8 @@ final class Assets {
   private final Vertx vertx;
   /** Folder in the URL to folder on the classpath. */
   private final Map<String, String> folders;
-  private final Map<String, Optional<Buffer>> read = new ConcurrentHashMap<>();
+  /** The files found so far; a name not found is not kept, so that made-up names cannot fill the memory. */
+  private final Map<String, Buffer> read = new ConcurrentHashMap<>();
 
   Assets(Vertx vertx, Map<String, String> folders) {
     this.vertx = vertx;
@@ -64,13 +65,17 @@ final class Assets {
 
   /** Answers with this classpath resource, or 404. */
   void send(RoutingContext ctx, String resource) {
-    Optional<Buffer> known = read.get(resource);
+    Buffer known = read.get(resource);
     if (known != null) {
-      answer(ctx, resource, known);
+      answer(ctx, resource, Optional.of(known));
       return;
     }
     // reading a resource out of a jar blocks: once per file, off the event loop
-    vertx.executeBlocking(() -> read.computeIfAbsent(resource, Assets::load), false)
+    vertx.executeBlocking(() -> {
+      Optional<Buffer> file = load(resource);
+      file.ifPresent(f -> read.putIfAbsent(resource, f));
+      return file;
+    }, false)
         .onSuccess(file -> answer(ctx, resource, file))
         .onFailure(e -> Errors.send(ctx, 500, "cannot read " + resource));
   }
