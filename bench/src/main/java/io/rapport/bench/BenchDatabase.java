@@ -30,6 +30,13 @@ final class BenchDatabase {
     return new BenchDatabase(adminUrl, name, base + name + query);
   }
 
+  /** A database a run before kept ({@code --keep}), on the server of {@code adminUrl}. */
+  static BenchDatabase existing(String adminUrl, String name) {
+    String base = adminUrl.substring(0, adminUrl.indexOf('/', "jdbc:postgresql://".length()) + 1);
+    String query = adminUrl.contains("?") ? adminUrl.substring(adminUrl.indexOf('?')) : "";
+    return new BenchDatabase(adminUrl, name, base + name + query);
+  }
+
   String name() {
     return name;
   }

@@ -46,19 +46,26 @@ public final class KpiRefreshBenchmark implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the database.")
   boolean keep;
 
+  @Option(names = "--reuse", description = "Time refreshes on a database a run before kept (--keep), as it is: no "
+      + "load, and the database is kept.")
+  String reuse;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new KpiRefreshBenchmark()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    BenchDatabase db = BenchDatabase.create(dbUrl);
+    boolean loading = reuse == null;
+    BenchDatabase db = loading ? BenchDatabase.create(dbUrl) : BenchDatabase.existing(dbUrl, reuse);
     try {
       long t0 = System.nanoTime();
       try (JdbcStore store = Database.open(new Database.Options(db.url(), "", "", 4, 0), null)) {
         double migrated = seconds(t0);
         long t1 = System.nanoTime();
-        load(db.url());
+        if (loading) {
+          load(db.url());
+        }
         double loaded = seconds(t1);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Long> took = new ArrayList<>();
@@ -82,7 +89,7 @@ public final class KpiRefreshBenchmark implements Callable<Integer> {
         System.out.println(line.encode());
       }
     } finally {
-      if (keep) {
+      if (keep || !loading) {
         System.err.println("kept database " + db.name());
       } else {
         db.drop();
