@@ -206,7 +206,17 @@ public final class ChannelThroughput implements Callable<Integer> {
         }
         MqttMessage m = new MqttMessage(touchpoint("mqtt", i).getBytes(StandardCharsets.UTF_8));
         m.setQos(1);
-        client.publish(topicPrefix + customer(i), m);
+        while (true) {
+          try {
+            client.publish(topicPrefix + customer(i), m);
+            break;
+          } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+            if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+              throw e;
+            }
+            Thread.sleep(2); // the client's window is full: wait for an acknowledgement
+          }
+        }
       }
     } finally {
       client.disconnect();
