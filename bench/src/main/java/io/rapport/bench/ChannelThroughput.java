@@ -68,6 +68,9 @@ public final class ChannelThroughput implements Callable<Integer> {
   List<String> channels;
   @Option(names = "--server-java-options", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC")
   String serverJavaOptions;
+  @Option(names = "--warmup", defaultValue = "1000",
+      description = "Touchpoints sent through each channel first, not timed (consumer group joined, code compiled).")
+  int warmup;
 
   private final String run = Long.toString(System.currentTimeMillis(), 36);
   private final Instant start = Instant.now().minus(Duration.ofDays(2));
@@ -107,16 +110,11 @@ public final class ChannelThroughput implements Callable<Integer> {
         port = server.port();
         System.out.printf("%d touchpoints per channel over %d customers%n", touchpoints, customers);
         for (String channel : channels) {
+          send(channel, 0, warmup, kafka.bootstrapServers(), topic, settings, dataDir);
+          awaitAccepted(channel, warmup);
           long began = System.nanoTime();
-          switch (channel) {
-            case "kafka" -> kafka(kafka.bootstrapServers(), topic);
-            case "rabbitmq" -> rabbitmq(settings.get("amqp.touchpoints-queue"));
-            case "mqtt" -> mqtt("rapport-bench/" + run + "/touchpoints/");
-            case "drop-folder" -> dropFile(dataDir.resolve("drop"));
-            case "http" -> http();
-            default -> throw new IllegalArgumentException("no channel " + channel);
-          }
-          awaitAccepted(channel, touchpoints);
+          send(channel, warmup, warmup + touchpoints, kafka.bootstrapServers(), topic, settings, dataDir);
+          awaitAccepted(channel, warmup + touchpoints);
           double seconds = (System.nanoTime() - began) / 1e9;
           System.out.printf("%-12s %,10.0f touchpoints/s  (%.1f s)%n", channel, touchpoints / seconds, seconds);
         }
@@ -135,6 +133,19 @@ public final class ChannelThroughput implements Callable<Integer> {
     }
   }
 
+  /** Sends the touchpoints numbered [from, to) through {@code channel}. */
+  private void send(String channel, int from, int to, String brokers, String topic, Map<String, String> settings,
+      Path dataDir) throws Exception {
+    switch (channel) {
+      case "kafka" -> kafka(brokers, topic, from, to);
+      case "rabbitmq" -> rabbitmq(settings.get("amqp.touchpoints-queue"), from, to);
+      case "mqtt" -> mqtt("rapport-bench/" + run + "/touchpoints/", from, to);
+      case "drop-folder" -> dropFile(dataDir.resolve("drop"), from, to);
+      case "http" -> http(from, to);
+      default -> throw new IllegalArgumentException("no channel " + channel);
+    }
+  }
+
   /** The i-th touchpoint of a channel: a purchase, its own id, one of the customers, a minute after the last. */
   private String touchpoint(String channel, int i) {
     return "{\"id\":\"" + channel + "-" + run + "-" + i + "\",\"customerId\":\"" + customer(i)
@@ -146,12 +157,12 @@ public final class ChannelThroughput implements Callable<Integer> {
     return "b-" + run + "-" + (i % customers);
   }
 
-  private void kafka(String brokers, String topic) throws Exception {
+  private void kafka(String brokers, String topic, int from, int to) throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < touchpoints; i++) {
+      for (int i = from; i < to; i++) {
         producer.send(new ProducerRecord<>(topic, customer(i), touchpoint("kafka", i)));
       }
       producer.flush();
@@ -164,11 +175,11 @@ public final class ChannelThroughput implements Callable<Integer> {
     return f.newConnection();
   }
 
-  private void rabbitmq(String queue) throws Exception {
+  private void rabbitmq(String queue, int from, int to) throws Exception {
     try (Connection c = rabbit(); Channel ch = c.createChannel()) {
       ch.queueDeclare(queue, true, false, false, null);
       ch.confirmSelect();
-      for (int i = 0; i < touchpoints; i++) {
+      for (int i = from; i < to; i++) {
         ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN,
             touchpoint("rabbitmq", i).getBytes(StandardCharsets.UTF_8));
         if (i % 1000 == 999) {
@@ -183,11 +194,11 @@ public final class ChannelThroughput implements Callable<Integer> {
    * QoS 1 publishes, kept at most 500 ahead of what the server has stored: Mosquitto queues at most 1000 messages
    * for a subscriber by default and drops the rest.
    */
-  private void mqtt(String topicPrefix) throws Exception {
+  private void mqtt(String topicPrefix, int from, int to) throws Exception {
     MqttClient client = new MqttClient(mqttUrl, "bench-pub-" + run, new MemoryPersistence());
     client.connect(new MqttConnectionOptions());
     try {
-      for (int i = 0; i < touchpoints; i++) {
+      for (int i = from; i < to; i++) {
         if (i % 100 == 0) {
           while (i - accepted("mqtt") > 500) {
             Thread.sleep(5);
@@ -195,7 +206,17 @@ public final class ChannelThroughput implements Callable<Integer> {
         }
         MqttMessage m = new MqttMessage(touchpoint("mqtt", i).getBytes(StandardCharsets.UTF_8));
         m.setQos(1);
-        client.publish(topicPrefix + customer(i), m);
+        while (true) {
+          try {
+            client.publish(topicPrefix + customer(i), m);
+            break;
+          } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+            if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+              throw e;
+            }
+            Thread.sleep(2); // the client's window is full: wait for an acknowledgement
+          }
+        }
       }
     } finally {
       client.disconnect();
@@ -203,28 +224,28 @@ public final class ChannelThroughput implements Callable<Integer> {
     }
   }
 
-  private void dropFile(Path drop) throws Exception {
+  private void dropFile(Path drop, int from, int to) throws Exception {
     Files.createDirectories(drop);
     Path tmp = drop.resolve("bench.tmp");
     try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      for (int i = 0; i < touchpoints; i++) {
+      for (int i = from; i < to; i++) {
         w.write(touchpoint("drop-folder", i));
         w.write('\n');
       }
     }
-    Files.move(tmp, drop.resolve("bench-" + run + ".ndjson"));
+    Files.move(tmp, drop.resolve("bench-" + run + "-" + from + ".ndjson"));
   }
 
   /** Batches of 500 from 4 clients, as an integrator's bulk sender would. */
-  private void http() throws Exception {
+  private void http(int from, int to) throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(4);
-    AtomicInteger next = new AtomicInteger();
+    AtomicInteger next = new AtomicInteger(from);
     List<Future<?>> done = new ArrayList<>();
     for (int c = 0; c < 4; c++) {
       done.add(clients.submit(() -> {
-        for (int from = next.getAndAdd(500); from < touchpoints; from = next.getAndAdd(500)) {
+        for (int first = next.getAndAdd(500); first < to; first = next.getAndAdd(500)) {
           StringBuilder body = new StringBuilder();
-          for (int i = from; i < Math.min(touchpoints, from + 500); i++) {
+          for (int i = first; i < Math.min(to, first + 500); i++) {
             body.append(touchpoint("http", i)).append('\n');
           }
           while (true) {
@@ -272,6 +293,7 @@ public final class ChannelThroughput implements Callable<Integer> {
         new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .setConfigProp("offsets.topic.num.partitions", "1")
         .build();
     cluster.format();
     cluster.startup();

@@ -45,6 +45,8 @@ public final class InProcessKafka implements AutoCloseable {
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
         .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        // the consumer offsets' topic is made at a group's first join: one partition is made quickly
+        .setConfigProp("offsets.topic.num.partitions", "1")
         .setConfigProp("num.partitions", "1")
         .build();
     try {
