@@ -97,6 +97,7 @@ class ChannelsTest {
     }
     p.setProperty("rapport.email.smtp-port", "25");
     p.setProperty("rapport.email.smtp-auth", "false");
+    p.setProperty("rapport.email.smtp-login", "");
     p.setProperty("rapport.email.starttls", "false");
     p.setProperty("rapport.sms.body", "[[template]]");
     p.setProperty("rapport.kafka.actions-topic", "rapport.actions");

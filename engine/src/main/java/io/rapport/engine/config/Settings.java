@@ -503,8 +503,11 @@ public final class Settings {
       }
     }
     p.setProperty("rapport." + DROP_DIR.key(), dropDir().map(Path::toString).orElse(""));
-    // derived: SMTP logs in only when a user is set
-    p.setProperty("rapport.email.smtp-auth", Boolean.toString(!get(EMAIL_SMTP_USER).isBlank()));
+    // derived: SMTP logs in only when a user is set (JavaMail tries to log in with any user given, even an empty one)
+    boolean login = !get(EMAIL_SMTP_USER).isBlank();
+    p.setProperty("rapport.email.smtp-auth", Boolean.toString(login));
+    p.setProperty("rapport.email.smtp-login", login ? "&username=RAW(" + get(EMAIL_SMTP_USER).trim() + ")&password=RAW("
+        + get(EMAIL_SMTP_PASSWORD) + ")" : "");
     return p;
   }
 
