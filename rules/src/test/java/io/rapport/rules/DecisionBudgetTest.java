@@ -2,11 +2,18 @@ package io.rapport.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.Match;
 
 /** A decision that does not settle ends, fails naming the rule, and leaves the thread to the next. */
 class DecisionBudgetTest {
@@ -101,5 +108,40 @@ class DecisionBudgetTest {
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RuleLimits(Duration.ofMillis(1), 0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aDecisionThatWaitsOnABusyMachineKeepsItsBudgetAndOneThatWorksSpendsIt() throws Exception {
+    DecisionBudget budget = new DecisionBudget(haltable(), Duration.ofMillis(50));
+    budget.start();
+    Thread.sleep(120); // descheduled, as on a loaded machine: wall time passes, the rules' work does not
+    budget.beforeMatchFired(firing("Waits"));
+    assertThat(budget.exceededBy()).as("time spent waiting is not the rules' time").isNull();
+
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu = threads.getCurrentThreadCpuTime();
+    long spun = 0;
+    while (threads.getCurrentThreadCpuTime() - cpu < Duration.ofMillis(60).toNanos()) {
+      spun++; // work, as a rule that never settles does
+    }
+    budget.beforeMatchFired(firing("Works"));
+    assertThat(budget.exceededBy()).as("after %d turns", spun).isEqualTo("Works");
+  }
+
+  /** A session whose only use here is to be halted. */
+  private static KieSession haltable() {
+    return (KieSession) Proxy.newProxyInstance(KieSession.class.getClassLoader(), new Class<?>[] {KieSession.class},
+        (proxy, method, args) -> null);
+  }
+
+  /** The event Drools gives before it fires the rule {@code name}. */
+  private static BeforeMatchFiredEvent firing(String name) {
+    Rule rule = (Rule) Proxy.newProxyInstance(Rule.class.getClassLoader(), new Class<?>[] {Rule.class},
+        (proxy, method, args) -> method.getName().equals("getName") ? name : null);
+    Match match = (Match) Proxy.newProxyInstance(Match.class.getClassLoader(), new Class<?>[] {Match.class},
+        (proxy, method, args) -> method.getName().equals("getRule") ? rule : null);
+    return (BeforeMatchFiredEvent) Proxy.newProxyInstance(BeforeMatchFiredEvent.class.getClassLoader(),
+        new Class<?>[] {BeforeMatchFiredEvent.class},
+        (proxy, method, args) -> method.getName().equals("getMatch") ? match : null);
   }
 }

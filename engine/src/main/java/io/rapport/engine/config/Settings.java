@@ -152,9 +152,9 @@ public final class Settings {
       text("rules.dir", "", "Folder of DRL files (and .yaml scenarios) laid over the default rules; watched and "
           + "reloaded when it changes.");
   public static final Setting<Duration> DECISION_TIMEOUT =
-      duration("rules.decision-timeout", "PT0.2S", "Longest the rules may take to decide one touchpoint (checked between "
-          + "two rule firings, with a cap of firings too); past it the touchpoint is stored as a rule_error naming the "
-          + "rule, and its customer is left as it was.");
+      duration("rules.decision-timeout", "PT0.2S", "Longest the rules may take to decide one touchpoint, in the "
+          + "deciding thread's CPU time (checked between two rule firings, with a cap of firings too); past it the "
+          + "touchpoint is stored as a rule_error naming the rule, and its customer is left as it was.");
   public static final Setting<Duration> RULES_WATCH_INTERVAL =
       duration("rules.watch-interval", "PT2S", "How often rules.dir is checked for changes; a change goes live once "
           + "the folder has read the same for one interval, so that a file caught half-written is never tried.");
