@@ -12,6 +12,8 @@ import org.apache.camel.Message;
  * into the engine's batch, or refused with a {@link RejectedInput} that the route turns into a dead letter.
  */
 public final class BrokerMessage {
+  /** Exchange property: the message's bytes as they came. */
+  public static final String ORIGINAL = "RapportOriginalBody";
   private int maxItems = 10_000;
 
   /** Most touchpoints in one message. */
@@ -29,9 +31,6 @@ public final class BrokerMessage {
     }
     m.setBody(new ValidTouchpoints(TouchpointReader.parse(TouchpointReader.JSON, body, maxItems)));
   }
-
-  /** Exchange property: the message's bytes as they came. */
-  public static final String ORIGINAL = "RapportOriginalBody";
 
   /** Puts the refused message back as the body, with its reason in {@link DeadLetter#REASON_HEADER}. */
   public void deadLetter(Exchange exchange) {
