@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -27,6 +28,7 @@ public final class EmailComposer implements Processor {
   private EmailTemplates templates = new EmailTemplates(null);
   private String from;
   private String unsubscribeMailto = "";
+  private long queueTimeoutMillis = Long.MAX_VALUE;
 
   /** email.templates-dir: templates laid over the shipped ones; empty for the shipped ones only. */
   public void setTemplatesDir(String dir) {
@@ -42,8 +44,22 @@ public final class EmailComposer implements Processor {
     this.unsubscribeMailto = address == null ? "" : address.trim();
   }
 
+  /**
+   * webhook.timeout-ms: an action that waited longer than this for a sending thread is not sent. The relay stops
+   * waiting for its answer soon after and sends it again; sending this copy too would mail the customer twice, as SMTP
+   * has no idempotency key.
+   */
+  public void setQueueTimeoutMillis(long millis) {
+    this.queueTimeoutMillis = millis;
+  }
+
   @Override
-  public void process(Exchange exchange) {
+  public void process(Exchange exchange) throws TimeoutException {
+    long waited = System.currentTimeMillis() - exchange.getClock().getCreated();
+    if (waited > queueTimeoutMillis) {
+      throw new TimeoutException("waited " + waited + " ms for a sending thread, past webhook.timeout-ms: not sent, "
+          + "the relay sends it again");
+    }
     Message message = exchange.getMessage();
     JsonObject json = message.getBody(JsonObject.class);
     if (json == null) {
