@@ -81,26 +81,10 @@ class ChannelsTest {
 
   /** Every setting the default routes read, as the server would give them (the drop folder off). */
   private static Properties settings() {
-    Properties p = new Properties();
-    p.setProperty("rapport.drop.dir", "");
+    Properties p = RouteSettings.allOff();
     p.setProperty("rapport.drop.chunk-size", "2");
-    p.setProperty("rapport.drop.poll-ms", "100");
     p.setProperty("rapport.ingest.max-body-bytes", "4096");
     p.setProperty("rapport.ingest.max-batch-items", "5");
-    p.setProperty("rapport.webhook.url", "");
-    p.setProperty("rapport.webhook.timeout-ms", "2000");
-    p.setProperty("rapport.mappings.dir", "");
-    p.setProperty("rapport.webhook.secret", "");
-    for (String key : List.of("email.smtp-host", "email.smtp-user", "email.smtp-password", "email.from",
-        "email.templates-dir", "email.unsubscribe-mailto", "slack.url", "sms.url", "kafka.brokers", "ticket.url")) {
-      p.setProperty("rapport." + key, "");
-    }
-    p.setProperty("rapport.email.smtp-port", "25");
-    p.setProperty("rapport.email.smtp-auth", "false");
-    p.setProperty("rapport.email.smtp-login", "");
-    p.setProperty("rapport.email.starttls", "false");
-    p.setProperty("rapport.sms.body", "[[template]]");
-    p.setProperty("rapport.kafka.actions-topic", "rapport.actions");
     return p;
   }
 

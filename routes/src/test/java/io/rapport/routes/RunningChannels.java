@@ -53,14 +53,8 @@ public final class RunningChannels implements AutoCloseable {
       engineGot.add(batch);
       m.reply(new JsonObject().put("accepted", batch.items().size()).put("duplicates", 0));
     });
-    Properties p = new Properties();
+    Properties p = RouteSettings.allOff();
     p.setProperty("rapport.drop.dir", drop == null ? "" : drop.toString());
-    p.setProperty("rapport.drop.chunk-size", "1000");
-    p.setProperty("rapport.drop.poll-ms", "100");
-    p.setProperty("rapport.ingest.max-body-bytes", "1048576");
-    p.setProperty("rapport.ingest.max-batch-items", "100");
-    p.setProperty("rapport.webhook.url", "");
-    p.setProperty("rapport.webhook.timeout-ms", "2000");
     p.setProperty("rapport.mappings.dir", mappings == null ? "" : mappings.toString());
     Router router = Router.router(vertx);
     channels = Channels.start(vertx, router, p, List.of(),
