@@ -185,6 +185,7 @@ abstract class BrokerChannelContract {
     int port = freePort();
     Api api = new Api(port).as(ServerContract.ADMIN_KEY);
     process = startJar(port);
+    java.util.concurrent.atomic.AtomicReference<Exception> publishFailed = new java.util.concurrent.atomic.AtomicReference<>();
     Thread publisher = new Thread(() -> {
       try {
         for (int i = 0; i < PURCHASES; i++) {
@@ -194,7 +195,7 @@ abstract class BrokerChannelContract {
           }
         }
       } catch (Exception e) {
-        throw new IllegalStateException(e);
+        publishFailed.set(e);
       }
     });
     publisher.start();
@@ -202,6 +203,7 @@ abstract class BrokerChannelContract {
     await().atMost(Duration.ofSeconds(60)).until(() -> counted(api, "accepted") >= 40);
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     publisher.join(120_000);
+    assertThat(publishFailed.get()).as("the test's own publishing").isNull();
     process = startJar(port);
     // a consumer of the killed server's group is waited for until its session times out
     try {
@@ -242,8 +244,13 @@ abstract class BrokerChannelContract {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/" + channel() + "-channel-" + run + ".log")));
     Process p = pb.start();
     Api api = new Api(port).as(ServerContract.ADMIN_KEY);
-    await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
-        .until(() -> p.isAlive() && api.get("/health/ready").status() == 200);
+    try {
+      await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+          .until(() -> p.isAlive() && api.get("/health/ready").status() == 200);
+    } catch (RuntimeException | Error e) {
+      p.destroyForcibly(); // a server that never became ready must not outlive the test
+      throw e;
+    }
     return p;
   }
 
