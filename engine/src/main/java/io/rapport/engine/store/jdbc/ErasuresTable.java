@@ -39,6 +39,7 @@ final class ErasuresTable {
     t.put("timers", "customer_id");
     t.put("discount_codes", "customer_id");
     t.put("code_redemptions", "customer_id");
+    t.put("customer_purchases", "customer_id");
     return t;
   }
 
@@ -104,6 +105,12 @@ final class ErasuresTable {
     removed.put("actions", unsent + sent);
     removed.put("discount_codes", update(c, "UPDATE discount_codes SET customer_id = ?, status = 'erased',"
         + " redeemed_touchpoint_id = NULL WHERE customer_id = ?", hash, customerId));
+    // what they bought stays in the lifetime value under the hash, as their sent actions stay in the send counts; a
+    // second life of the same id that was erased before leaves its purchases out rather than merge them
+    int purchases = update(c, "DELETE FROM customer_purchases WHERE customer_id = ? AND currency IN (SELECT currency"
+        + " FROM customer_purchases WHERE customer_id = ?)", customerId, hash);
+    removed.put("customer_purchases", purchases
+        + update(c, "UPDATE customer_purchases SET customer_id = ? WHERE customer_id = ?", hash, customerId));
     removed.put("customers", update(c, "DELETE FROM customers WHERE id = ?", customerId));
     Erasure erasure = new Erasure(customerId, at, removed);
     if (erasure.anything()) {
