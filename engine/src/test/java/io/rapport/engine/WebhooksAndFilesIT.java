@@ -122,11 +122,13 @@ class WebhooksAndFilesIT {
   @Test
   void aDroppedCsvMovesItsCustomers() throws Exception {
     Files.createDirectories(inbox);
+    // event times from the server's clock: calendar dates would find the 90-day inactivity timer due one day
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     Path tmp = Files.writeString(inbox.resolveSibling("orders.csv.tmp"), """
         id,customerId,type,occurredAt,value,currency,properties.email
-        csv-1,c-csv,purchase,2026-11-24T10:15:00Z,30,EUR,carla@example.com
-        csv-2,c-csv,purchase,2026-11-26T10:15:00Z,45.5,EUR,carla@example.com
-        """);
+        csv-1,c-csv,purchase,%s,30,EUR,carla@example.com
+        csv-2,c-csv,purchase,%s,45.5,EUR,carla@example.com
+        """.formatted(now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))));
     Files.move(tmp, inbox.resolve("orders.csv"));
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".done/orders.csv")));
     JsonObject customer = api.customer("c-csv").json();
