@@ -168,12 +168,33 @@ abstract class BrokerChannelContract {
     assertThat(counted(api, "accepted")).as("nothing stored during the outage").isEqualTo(1);
     proxy.restore();
     await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> orders(api, eve) == 2);
-    await().atMost(Duration.ofSeconds(30)).until(() -> counted(api, "accepted") == 12);
+    // a batch of several touchpoints may have been stored in part before it was refused: handed again, that part
+    // counts as duplicate
+    await().atMost(Duration.ofSeconds(30)).until(() -> counted(api, "accepted") + counted(api, "duplicate") == 12);
     for (int i = 1; i <= 10; i++) {
       assertThat(orders(api, "out" + i + "-" + run)).as("orders of out" + i).isEqualTo(1);
     }
     assertThat(stage(api, eve)).isEqualTo("REPEAT");
     assertThat(counted(api, "rejected")).as("a refusal for now is no dead letter").isZero();
+  }
+
+  @Test
+  void messagesPublishedWhileTheServerIsStoppedAllArriveWhenItStartsAgain() throws Exception {
+    startServer(); // from here on the broker keeps the server's queue, group or session
+    server.close();
+    server = null;
+    int customers = 50;
+    for (int c = 0; c < customers; c++) {
+      String customer = "w" + c + "-" + run;
+      for (int i = 0; i < 2; i++) {
+        publish(customer, tp.of("w" + c + "-" + i + "-" + run, customer, "purchase", Duration.ofMinutes(i), 5.0));
+      }
+    }
+    Api api = startServer();
+    await().atMost(Duration.ofSeconds(60)).until(() -> counted(api, "accepted") == 2 * customers);
+    for (int c = 0; c < customers; c++) {
+      assertThat(orders(api, "w" + c + "-" + run)).as("orders of w" + c).isEqualTo(2);
+    }
   }
 
   /** Messages per customer in the kill -9 test. */
