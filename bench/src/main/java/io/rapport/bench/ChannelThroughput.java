@@ -2,28 +2,19 @@ package io.rapport.bench;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.MessageProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,23 +22,15 @@ import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Pushes N touchpoints through each channel in turn (Kafka, RabbitMQ, MQTT, a drop-folder file, HTTP) into one
- * server and prints, per channel, touchpoints per second from the first publish until the server's
- * rapport_channel_messages_total{channel,outcome="accepted"} has counted all N. Kafka runs in this JVM (KRaft);
- * RabbitMQ and Mosquitto are the machine's.
+ * Pushes N touchpoints through each channel in turn (Kafka, RabbitMQ, MQTT, NDJSON and CSV drop-folder files, HTTP
+ * batches, signed webhook calls) into one server and prints, per channel, touchpoints per second from the first
+ * send until the server's rapport_channel_messages_total{channel,outcome="accepted"} has counted all N. Kafka runs in
+ * this JVM (KRaft); RabbitMQ and Mosquitto are the machine's.
  */
 @Command(name = "channel-throughput", mixinStandardHelpOptions = true,
     description = "Touchpoints per second through each channel, measured on one server in one run.")
@@ -63,9 +46,14 @@ public final class ChannelThroughput implements Callable<Integer> {
   String amqpUri;
   @Option(names = "--mqtt-url", defaultValue = "tcp://127.0.0.1:1883")
   String mqttUrl;
-  @Option(names = "--channels", defaultValue = "kafka,rabbitmq,mqtt,drop-folder,http", split = ",",
-      description = "Channels to measure, in this order.")
+  @Option(names = "--channels", defaultValue = "kafka,rabbitmq,mqtt,drop-folder,csv,http,webhook", split = ",",
+      description = "Channels to measure, in this order: ${DEFAULT-VALUE}.")
   List<String> channels;
+  @Option(names = "--per-message", defaultValue = "1",
+      description = "Touchpoints per RabbitMQ or MQTT message (a JSON array when above 1).")
+  int perMessage;
+  @Option(names = "--webhook-concurrency", defaultValue = "32", description = "Webhook calls in flight at once.")
+  int webhookConcurrency;
   @Option(names = "--server-java-options", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC")
   String serverJavaOptions;
   @Option(names = "--warmup", defaultValue = "1000",
@@ -73,8 +61,8 @@ public final class ChannelThroughput implements Callable<Integer> {
   int warmup;
 
   private final String run = Long.toString(System.currentTimeMillis(), 36);
-  private final Instant start = Instant.now().minus(Duration.ofDays(2));
   private final HttpClient http = HttpClient.newHttpClient();
+  private ChannelSenders senders;
   private int port;
 
   public static void main(String[] args) {
@@ -83,6 +71,7 @@ public final class ChannelThroughput implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    senders = new ChannelSenders(run, customers, Instant.now().minus(Duration.ofDays(2)), perMessage);
     BenchDatabase db = BenchDatabase.create(dbUrl);
     Path dataDir = Files.createTempDirectory("rapport-channels");
     KafkaClusterTestKit kafka = startKafka();
@@ -96,6 +85,7 @@ public final class ChannelThroughput implements Callable<Integer> {
       settings.put("db.url", db.url());
       settings.put("ingest.open", "true");
       settings.put("drop.dir", dataDir.resolve("drop").toString());
+      settings.put("drop.poll-ms", "100");
       settings.put("kafka.brokers", kafka.bootstrapServers());
       settings.put("kafka.touchpoints-topic", topic);
       settings.put("kafka.group", "bench-" + run);
@@ -105,21 +95,25 @@ public final class ChannelThroughput implements Callable<Integer> {
       settings.put("mqtt.touchpoints-topic", "rapport-bench/" + run + "/touchpoints/#");
       settings.put("mqtt.dead-letter-topic", "rapport-bench/" + run + "/dead");
       settings.put("mqtt.client-id", "rapport-bench-" + run);
+      settings.put("webhooks.secrets", "bench=" + ChannelSenders.WEBHOOK_SECRET);
       try (ServerProcess server = ServerProcess.start(settings,
           List.of(serverJavaOptions.trim().split("\\s+")), dataDir)) {
         port = server.port();
-        System.out.printf("%d touchpoints per channel over %d customers%n", touchpoints, customers);
+        System.out.printf("%,d touchpoints per channel over %,d customers, %d per RabbitMQ/MQTT message%n",
+            touchpoints, customers, perMessage);
         for (String channel : channels) {
-          send(channel, 0, warmup, kafka.bootstrapServers(), topic, settings, dataDir);
-          awaitAccepted(channel, warmup);
+          String counted = countedAs(channel);
+          double before = accepted(counted);
+          send(channel, 0, warmup, kafka.bootstrapServers(), topic, dataDir);
+          awaitAccepted(counted, before + warmup);
           long began = System.nanoTime();
-          send(channel, warmup, warmup + touchpoints, kafka.bootstrapServers(), topic, settings, dataDir);
-          awaitAccepted(channel, warmup + touchpoints);
+          send(channel, warmup, warmup + touchpoints, kafka.bootstrapServers(), topic, dataDir);
+          awaitAccepted(counted, before + warmup + touchpoints);
           double seconds = (System.nanoTime() - began) / 1e9;
           System.out.printf("%-12s %,10.0f touchpoints/s  (%.1f s)%n", channel, touchpoints / seconds, seconds);
         }
       }
-      try (Connection c = rabbit(); Channel ch = c.createChannel()) {
+      try (Connection c = ChannelSenders.rabbit(amqpUri); Channel ch = c.createChannel()) {
         ch.queueDelete(settings.get("amqp.touchpoints-queue"));
         ch.queueDelete(settings.get("amqp.touchpoints-queue") + ".dlq");
       }
@@ -133,150 +127,44 @@ public final class ChannelThroughput implements Callable<Integer> {
     }
   }
 
+  /** The channel label its touchpoints are counted under in rapport_channel_messages_total. */
+  private static String countedAs(String channel) {
+    return switch (channel) {
+      case "csv" -> "drop-folder";
+      case "webhook" -> "webhook:bench";
+      default -> channel;
+    };
+  }
+
   /** Sends the touchpoints numbered [from, to) through {@code channel}. */
-  private void send(String channel, int from, int to, String brokers, String topic, Map<String, String> settings,
-      Path dataDir) throws Exception {
+  private void send(String channel, int from, int to, String brokers, String topic, Path dataDir) throws Exception {
     switch (channel) {
-      case "kafka" -> kafka(brokers, topic, from, to);
-      case "rabbitmq" -> rabbitmq(settings.get("amqp.touchpoints-queue"), from, to);
-      case "mqtt" -> mqtt("rapport-bench/" + run + "/touchpoints/", from, to);
-      case "drop-folder" -> dropFile(dataDir.resolve("drop"), from, to);
-      case "http" -> http(from, to);
+      case "kafka" -> senders.kafka(brokers, topic, from, to);
+      case "rabbitmq" -> senders.rabbitmq(amqpUri, "rapport.bench." + run, from, to);
+      case "mqtt" -> senders.mqtt(mqttUrl, "rapport-bench/" + run + "/touchpoints/", from, to, this::acceptedOrZero);
+      case "drop-folder" -> senders.ndjsonFile(dataDir.resolve("drop"), from, to);
+      case "csv" -> senders.csvFile(dataDir.resolve("drop"), from, to);
+      case "http" -> senders.httpBatches(port, from, to);
+      case "webhook" -> senders.webhooks(port, webhookConcurrency, from, to);
       default -> throw new IllegalArgumentException("no channel " + channel);
     }
   }
 
-  /** The i-th touchpoint of a channel: a purchase, its own id, one of the customers, a minute after the last. */
-  private String touchpoint(String channel, int i) {
-    return "{\"id\":\"" + channel + "-" + run + "-" + i + "\",\"customerId\":\"" + customer(i)
-        + "\",\"type\":\"purchase\",\"occurredAt\":\"" + start.plusSeconds(i) + "\",\"channel\":\"web\","
-        + "\"value\":12.5,\"currency\":\"EUR\"}";
-  }
-
-  private String customer(int i) {
-    return "b-" + run + "-" + (i % customers);
-  }
-
-  private void kafka(String brokers, String topic, int from, int to) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      for (int i = from; i < to; i++) {
-        producer.send(new ProducerRecord<>(topic, customer(i), touchpoint("kafka", i)));
-      }
-      producer.flush();
-    }
-  }
-
-  private Connection rabbit() throws Exception {
-    ConnectionFactory f = new ConnectionFactory();
-    f.setUri(amqpUri);
-    return f.newConnection();
-  }
-
-  private void rabbitmq(String queue, int from, int to) throws Exception {
-    try (Connection c = rabbit(); Channel ch = c.createChannel()) {
-      ch.queueDeclare(queue, true, false, false, null);
-      ch.confirmSelect();
-      for (int i = from; i < to; i++) {
-        ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN,
-            touchpoint("rabbitmq", i).getBytes(StandardCharsets.UTF_8));
-        if (i % 1000 == 999) {
-          ch.waitForConfirmsOrDie(60_000);
-        }
-      }
-      ch.waitForConfirmsOrDie(60_000);
-    }
-  }
-
-  /**
-   * QoS 1 publishes, kept at most 500 ahead of what the server has stored: Mosquitto queues at most 1000 messages
-   * for a subscriber by default and drops the rest.
-   */
-  private void mqtt(String topicPrefix, int from, int to) throws Exception {
-    MqttClient client = new MqttClient(mqttUrl, "bench-pub-" + run, new MemoryPersistence());
-    client.connect(new MqttConnectionOptions());
-    try {
-      for (int i = from; i < to; i++) {
-        if (i % 100 == 0) {
-          while (i - accepted("mqtt") > 500) {
-            Thread.sleep(5);
-          }
-        }
-        MqttMessage m = new MqttMessage(touchpoint("mqtt", i).getBytes(StandardCharsets.UTF_8));
-        m.setQos(1);
-        while (true) {
-          try {
-            client.publish(topicPrefix + customer(i), m);
-            break;
-          } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-            if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-              throw e;
-            }
-            Thread.sleep(2); // the client's window is full: wait for an acknowledgement
-          }
-        }
-      }
-    } finally {
-      client.disconnect();
-      client.close();
-    }
-  }
-
-  private void dropFile(Path drop, int from, int to) throws Exception {
-    Files.createDirectories(drop);
-    Path tmp = drop.resolve("bench.tmp");
-    try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      for (int i = from; i < to; i++) {
-        w.write(touchpoint("drop-folder", i));
-        w.write('\n');
-      }
-    }
-    Files.move(tmp, drop.resolve("bench-" + run + "-" + from + ".ndjson"));
-  }
-
-  /** Batches of 500 from 4 clients, as an integrator's bulk sender would. */
-  private void http(int from, int to) throws Exception {
-    ExecutorService clients = Executors.newFixedThreadPool(4);
-    AtomicInteger next = new AtomicInteger(from);
-    List<Future<?>> done = new ArrayList<>();
-    for (int c = 0; c < 4; c++) {
-      done.add(clients.submit(() -> {
-        for (int first = next.getAndAdd(500); first < to; first = next.getAndAdd(500)) {
-          StringBuilder body = new StringBuilder();
-          for (int i = first; i < Math.min(to, first + 500); i++) {
-            body.append(touchpoint("http", i)).append('\n');
-          }
-          while (true) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/v1/touchpoints")).header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 202) {
-              break;
-            }
-            if (r.statusCode() != 503) {
-              throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
-            }
-            Thread.sleep(200);
-          }
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : done) {
-      f.get();
-    }
-    clients.shutdown();
-  }
-
-  private void awaitAccepted(String channel, int n) throws Exception {
+  private void awaitAccepted(String channel, double n) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (accepted(channel) < n) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(channel + ": only " + accepted(channel) + " of " + n + " accepted");
       }
       Thread.sleep(50);
+    }
+  }
+
+  private double acceptedOrZero(String channel) {
+    try {
+      return accepted(channel);
+    } catch (Exception e) {
+      return 0;
     }
   }
 
