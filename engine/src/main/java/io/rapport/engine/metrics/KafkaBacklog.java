@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The Kafka channel's consumer lag: the records of the touchpoints topic that the channel's group has not committed
@@ -58,7 +60,7 @@ public final class KafkaBacklog implements Backlog {
     long deadline = System.nanoTime() + timeout.toNanos();
     KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committedFuture =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
-    TopicDescription description = within(deadline, admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    TopicDescription description = topic(deadline);
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
     description.partitions().forEach(p -> {
@@ -85,6 +87,17 @@ public final class KafkaBacklog implements Backlog {
   static long waiting(OffsetAndMetadata committed, long start, long end) {
     long next = committed == null ? start : Math.max(committed.offset(), start);
     return Math.max(0, end - next);
+  }
+
+  private TopicDescription topic(long deadline) throws Exception {
+    try {
+      return within(deadline, admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) { // Kafka's words name no topic
+        throw new IllegalStateException("the topic " + topic + " does not exist at " + brokers);
+      }
+      throw e;
+    }
   }
 
   private Properties config() {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lag gauge's schedule, failures and shutdown, with a stand-in for a broker, and with the real clients against a
- * port where no broker listens. The counts against real brokers are in KafkaChannelIT and RabbitMqChannelIT.
+ * port where no broker listens. The counts against real brokers are in KafkaBacklogIT, KafkaChannelIT and
+ * RabbitMqChannelIT.
  */
 class ChannelLagTest {
   private static final Duration OFTEN = Duration.ofMillis(20);
