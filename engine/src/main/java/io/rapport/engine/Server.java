@@ -28,6 +28,7 @@ import io.rapport.engine.rulebase.RuleBase;
 import io.micrometer.core.instrument.Gauge;
 import io.rapport.engine.ingest.ActiveRules;
 import io.rapport.engine.ingest.Ingest;
+import io.rapport.engine.metrics.ChannelLag;
 import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.ConnectorRouting;
@@ -42,7 +43,6 @@ import io.rapport.routes.Channels;
 import io.rapport.rules.DiscountCodes;
 import io.rapport.rules.RuleLimits;
 import io.rapport.routes.ingest.IngestKey;
-import io.rapport.routes.ChannelMessages;
 import io.rapport.routes.webhooks.WebhookSignature;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -86,9 +86,10 @@ public final class Server implements AutoCloseable {
   private final StoreGauges gauges;
   private final Router router;
   private final KpiRefresh kpis;
+  private final ChannelLag lag;
 
   private Server(Vertx vertx, JdbcStore store, OutboxRelay relay, TimerScheduler timers, Channels channels,
-      HttpServer http, String ingestDeployment, StoreGauges gauges, Router router, KpiRefresh kpis) {
+      HttpServer http, String ingestDeployment, StoreGauges gauges, Router router, KpiRefresh kpis, ChannelLag lag) {
     this.vertx = vertx;
     this.store = store;
     this.relay = relay;
@@ -99,6 +100,7 @@ public final class Server implements AutoCloseable {
     this.gauges = gauges;
     this.router = router;
     this.kpis = kpis;
+    this.lag = lag;
   }
 
   /** Starts everything; returns once the HTTP port is open. */
@@ -229,8 +231,12 @@ public final class Server implements AutoCloseable {
             id -> vertx.executeBlocking(() -> ruleBase.watch(watched), false)
                 .onFailure(e -> LOG.warn("rules.dir reload failed", e)));
       }
+      // last: nothing after it can fail and leave its broker clients open
+      ChannelLag lag = new ChannelLag(vertx, registry, settings.get(Settings.CHANNEL_LAG_REFRESH),
+          settings.brokerBacklogs());
+      lag.start();
       LOG.info("Rapport listening on port {}", http.actualPort());
-      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, router, kpis);
+      return new Server(vertx, store, relay, timers, channels, http, deployment, gauges, router, kpis, lag);
     } catch (Exception | Error e) {
       // Vert.x closes what runs on it; the store's pool and the channels' Camel context are ours to close
       close(e, channels);
@@ -351,6 +357,7 @@ public final class Server implements AutoCloseable {
       timers.stop();
       channels.close();
       gauges.stop();
+      lag.stop();
       kpis.stop();
       vertx.undeploy(ingestDeployment).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       relay.stop();

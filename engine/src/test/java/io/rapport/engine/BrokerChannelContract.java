@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +82,7 @@ abstract class BrokerChannelContract {
     values.put("drop.dir", "off");
     // a first decision on a cold, shared machine may take longer than the default budget
     values.put("rules.decision-timeout", "PT10S");
+    values.put("metrics.channel-lag-refresh", "PT0.2S");
     server = Server.start(Settings.of(values));
     return new Api(server.port()).as(ServerContract.ADMIN_KEY);
   }
@@ -103,6 +106,40 @@ abstract class BrokerChannelContract {
     Matcher m = Pattern.compile("rapport_channel_messages_total\\{channel=\"" + channel() + "\",outcome=\"" + outcome
         + "\"[^}]*} ([0-9.E]+)").matcher(api.get("/metrics").body());
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /** Whether the broker counts the messages waiting for the channel, which rapport_channel_lag then shows. */
+  boolean brokerCountsWhatWaits() {
+    return true;
+  }
+
+  /** rapport_channel_lag{channel}, read from /metrics: empty when the server shows none for the channel. */
+  OptionalDouble lag(Api api) throws Exception {
+    Matcher m = Pattern.compile("(?m)^rapport_channel_lag\\{channel=\"" + channel() + "\"[^}]*} (\\S+)$")
+        .matcher(api.get("/metrics").body());
+    return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
+  }
+
+  @Test
+  void whatWaitsInTheBrokerWhileTheChannelIsStoppedIsItsLagUntilTheServerHasTakenIt() throws Exception {
+    Assumptions.assumeTrue(brokerCountsWhatWaits(), "the broker counts nothing that waits for the channel");
+    Api api = startServer();
+    await().atMost(Duration.ofSeconds(30)).until(() -> lag(api).equals(OptionalDouble.of(0)));
+    String route = "touchpoints-" + channel();
+    server.channels().camel().getRouteController().stopRoute(route);
+    for (int i = 1; i <= 5; i++) {
+      String customer = "lag" + i + "-" + run;
+      publish(customer, purchase("l" + i + "-" + run, customer));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> lag(api).equals(OptionalDouble.of(5)));
+    assertThat(counted(api, "accepted")).as("the stopped channel took nothing").isZero();
+
+    server.channels().camel().getRouteController().startRoute(route);
+    await().atMost(Duration.ofSeconds(60)).until(() -> counted(api, "accepted") == 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> lag(api).equals(OptionalDouble.of(0)));
+    for (int i = 1; i <= 5; i++) {
+      assertThat(orders(api, "lag" + i + "-" + run)).as("orders of lag" + i).isEqualTo(1);
+    }
   }
 
   @Test

@@ -1,5 +1,8 @@
 package io.rapport.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -103,5 +106,20 @@ class MqttChannelIT extends BrokerChannelContract {
       throw new AssertionError("no dead letter on " + topics + "/dead");
     }
     return d;
+  }
+
+  /** Mosquitto tells a client nothing of the messages it keeps for another's session. */
+  @Override
+  boolean brokerCountsWhatWaits() {
+    return false;
+  }
+
+  @Test
+  void theMqttChannelShowsNoLagSinceMosquittoCountsNoneAClientCanRead() throws Exception {
+    Api api = startServer();
+    String fay = "fay-" + run;
+    publish(fay, purchase("f1-" + run, fay));
+    await().atMost(Duration.ofSeconds(60)).until(() -> orders(api, fay) == 1);
+    assertThat(lag(api)).as("rapport_channel_lag{channel=\"mqtt\"}").isEmpty();
   }
 }

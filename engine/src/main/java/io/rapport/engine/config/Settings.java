@@ -3,6 +3,10 @@ package io.rapport.engine.config;
 import io.rapport.engine.access.Keys;
 import io.rapport.engine.ingest.Ingest;
 import io.rapport.engine.kpi.KpiRefresh;
+import io.rapport.engine.metrics.Backlog;
+import io.rapport.engine.metrics.ChannelLag;
+import io.rapport.engine.metrics.KafkaBacklog;
+import io.rapport.engine.metrics.RabbitMqBacklog;
 import io.rapport.engine.metrics.StoreGauges;
 import io.rapport.engine.outbox.ConnectorRouting;
 import io.rapport.engine.outbox.Guardrails;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,6 +171,10 @@ public final class Settings {
       integer("metrics.count-spacing", "100", 1, 100_000, "A census counts a slice of a table at a time; after each "
           + "slice the next waits this many times as long as the slice took: 100 keeps counting under 1% of one "
           + "connection's time, 1 counts as fast as half a connection's time allows.");
+  public static final Setting<Duration> CHANNEL_LAG_REFRESH =
+      duration("metrics.channel-lag-refresh", "PT5S", "Time from the end of one reading of the brokers' backlogs "
+          + "(rapport_channel_lag: Kafka records not yet committed by kafka.group, RabbitMQ messages ready in "
+          + "amqp.touchpoints-queue) to the beginning of the next; a scrape shows the latest reading and asks no broker.");
   // KPIs (issue 30, h30a): the managers' numbers, refreshed on a schedule.
   public static final Setting<Duration> KPI_WINDOW =
       duration("kpi.window", "P90D", "The window the KPIs are computed over, ending at each refresh (ISO-8601, such as "
@@ -335,7 +344,7 @@ public final class Settings {
           ACTIONS_CONNECTORS, OUTBOX_MAX_ATTEMPTS, OUTBOX_BACKOFF_INITIAL, OUTBOX_BACKOFF_MAX, OUTBOX_POLL_INTERVAL,
           OUTBOX_BATCH, TIMERS_POLL_INTERVAL, TIMERS_BATCH, INGEST_KEY, INGEST_OPEN, READ_KEY, READ_OPEN, ADMIN_KEY,
           ADMIN_KEYS, TLS_CERT, TLS_KEY, RULES_DIR, DECISION_TIMEOUT, RULES_WATCH_INTERVAL, METRICS_REFRESH,
-          METRICS_COUNT_SPACING,
+          METRICS_COUNT_SPACING, CHANNEL_LAG_REFRESH,
           KAFKA_BROKERS, KAFKA_TOUCHPOINTS_TOPIC, KAFKA_GROUP, KAFKA_DEAD_LETTER_TOPIC, KAFKA_MAX_POLL_RECORDS,
           AMQP_URI,
           AMQP_TOUCHPOINTS_QUEUE, AMQP_PREFETCH, MQTT_URL, MQTT_TOUCHPOINTS_TOPIC, MQTT_DEAD_LETTER_TOPIC, MQTT_CLIENT_ID,
@@ -475,6 +484,22 @@ public final class Settings {
 
   public StoreGauges.Options gauges() {
     return new StoreGauges.Options(get(METRICS_REFRESH), get(METRICS_COUNT_SPACING));
+  }
+
+  /**
+   * The backlogs the lag gauge reads: one per broker channel that is on and whose broker counts what waits for it,
+   * read with the channel's own address and names. MQTT's has no such count (see docs/integrators.md).
+   */
+  public List<Backlog> brokerBacklogs() {
+    List<Backlog> backlogs = new ArrayList<>();
+    if (!get(KAFKA_BROKERS).isBlank()) {
+      backlogs.add(new KafkaBacklog(get(KAFKA_BROKERS), get(KAFKA_TOUCHPOINTS_TOPIC), get(KAFKA_GROUP),
+          ChannelLag.READ_TIMEOUT));
+    }
+    if (!get(AMQP_URI).isBlank()) {
+      backlogs.add(new RabbitMqBacklog(get(AMQP_URI), get(AMQP_TOUCHPOINTS_QUEUE), ChannelLag.READ_TIMEOUT));
+    }
+    return backlogs;
   }
 
   public KpiRefresh.Options kpis() {
