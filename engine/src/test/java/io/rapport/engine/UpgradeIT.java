@@ -91,7 +91,8 @@ class UpgradeIT {
           "7 last activity on the customer", "8 room for revenue and rule errors", "9 rule errors listed",
           "10 action reasons and transactional marks", "11 discount codes", "20 connector pauses",
           "25 actions keep their event time", "26 discount code redemptions", "27 erasures", "30 kpi windows indexed",
-          "31 kpi purchases and refreshes", "35 customers listed by stage");
+          "31 kpi purchases and refreshes", "35 customers listed by stage",
+          "36 marketing sends counted by customer");
     }
   }
 

@@ -7,7 +7,6 @@ import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Store;
 import io.rapport.messages.ActionMessage;
-import io.rapport.rules.Customer;
 import io.rapport.messages.Addresses;
 import io.rapport.messages.DeliveryOutcome;
 import io.vertx.core.Vertx;
@@ -280,13 +279,9 @@ public final class OutboxRelay implements ActionHandOff {
     if (going.isEmpty()) {
       return;
     }
-    going = gate.letThrough(going);
-    if (going.isEmpty()) {
-      return;
-    }
-    Map<String, Customer> customers = store.customers(going.stream().map(OutboxAction::customerId).distinct().toList());
-    for (OutboxAction a : going) {
-      send(a, customers.get(a.customerId()));
+    SendGate.Passed passed = gate.letThrough(going);
+    for (OutboxAction a : passed.actions()) {
+      send(a, passed.attributesOf(a.customerId()));
     }
   }
 
@@ -322,9 +317,8 @@ public final class OutboxRelay implements ActionHandOff {
   }
 
   /** Sends one action; its answer, or the event bus's timeout, comes back through {@link #answers}. */
-  private void send(OutboxAction a, Customer customer) {
+  private void send(OutboxAction a, Map<String, Object> attributes) {
     String connector = connectorFor(a.channel());
-    Map<String, Object> attributes = customer == null ? Map.of() : customer.getAttributes();
     JsonObject body = new ActionMessage(a.id(), a.idempotencyKey(), a.customerId(), a.channel(), a.template(),
         a.params(), a.rule(), a.touchpointId(), a.attempts() + 1, connector, text(attributes.get("email")),
         text(attributes.get("phone")), attributes, a.transactional(), unsubscribe.link(a.customerId(), a.channel()),

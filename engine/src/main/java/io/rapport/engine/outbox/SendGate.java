@@ -35,12 +35,23 @@ final class SendGate {
   }
 
   /**
+   * The actions the guardrails let through now, with what the store holds of their customers (read once, for the
+   * guardrails and the messages alike).
+   */
+  record Passed(List<OutboxAction> actions, Map<String, Recipient> recipients) {
+    /** The customer's attributes as the guardrails read them; none for a customer the store does not hold. */
+    Map<String, Object> attributesOf(String customerId) {
+      return recipients.getOrDefault(customerId, Recipient.UNKNOWN).attributes();
+    }
+  }
+
+  /**
    * The actions the guardrails let through now. When the store cannot record the other verdicts it throws and
    * nothing is sent: the claims run out and the poll brings the actions back.
    */
-  List<OutboxAction> letThrough(List<OutboxAction> actions) {
+  Passed letThrough(List<OutboxAction> actions) {
     if (actions.isEmpty()) {
-      return actions;
+      return new Passed(actions, Map.of());
     }
     Instant now = clock.instant();
     Set<String> customers = new HashSet<>();
@@ -73,7 +84,7 @@ final class SendGate {
         metrics.deferred(g.reason());
       }
     }
-    return go;
+    return new Passed(go, recipients);
   }
 
   /** The action is on its way to its connector. */
