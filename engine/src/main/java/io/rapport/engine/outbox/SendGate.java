@@ -56,7 +56,10 @@ final class SendGate {
     Instant now = clock.instant();
     Set<String> customers = new HashSet<>();
     actions.forEach(a -> customers.add(a.customerId()));
-    Map<String, Recipient> recipients = store.recipients(customers, guardrails.frequencySince(now));
+    // transactional actions pass the frequency cap: a batch of only those needs no count of sends
+    boolean marketing = actions.stream().anyMatch(a -> !a.transactional());
+    Map<String, Recipient> recipients =
+        store.recipients(customers, marketing ? guardrails.frequencySince(now) : null);
     Map<String, Integer> thisRound = new HashMap<>();
     List<OutboxAction> go = new ArrayList<>(actions.size());
     List<Guarded> held = new ArrayList<>();

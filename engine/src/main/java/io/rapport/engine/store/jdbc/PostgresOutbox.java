@@ -48,6 +48,8 @@ final class PostgresOutbox {
     // every poll (300k entries, 140 ms a poll, after a minute of full load on two cores).
     try (Statement st = c.createStatement()) {
       st.execute("SET LOCAL enable_bitmapscan = off");
+      // and a plan cached while the outbox was small would outlive its fit: plan for the table as it is
+      st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
     }
     try (PreparedStatement ps = c.prepareStatement(claim(filter))) {
       int i = 1;

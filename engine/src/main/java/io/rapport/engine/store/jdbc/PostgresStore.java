@@ -24,6 +24,11 @@ final class PostgresStore extends JdbcStore {
   }
 
   @Override
+  List<String> freshPlans() {
+    return List.of("SET LOCAL plan_cache_mode = force_custom_plan");
+  }
+
+  @Override
   List<String> kpiPlanning() {
     return List.of("SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL enable_seqscan = on");
   }
