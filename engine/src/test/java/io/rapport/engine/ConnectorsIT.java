@@ -356,6 +356,7 @@ class ConnectorsIT {
       assertThat(receiver.about("/hook", gus)).isEmpty();
       assertThat(actions(gus).getJsonObject(0).getString("status")).isEqualTo("pending");
       assertThat(actions(gus).getJsonObject(0).getInteger("attempts")).isZero();
+      assertThat(actions(gus).getJsonObject(0).getString("reason")).as("held back, out of the poll's way").isEqualTo("held");
       JsonObject webhook = connector("webhook");
       assertThat(webhook.getBoolean("paused")).isTrue();
       assertThat(webhook.getString("pausedBy")).isEqualTo("admin");
@@ -364,6 +365,8 @@ class ConnectorsIT {
       assertThat(api.post("/v1/connectors/webhook/resume", "application/json", "").status()).isEqualTo(200);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> receiver.about("/hook", id("gus")).size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(actions(id("gus")).getJsonObject(0).getString("status")));
+    assertThat(actions(id("gus")).getJsonObject(0).getString("reason")).as("sent, held no longer").isNull();
     assertThat(connector("webhook").getBoolean("paused")).isFalse();
     assertThat(api.post("/v1/connectors/no-such-connector/pause", "application/json", "").status()).isEqualTo(404);
     assertThat(api.post("/v1/connectors/Bad%20Name/pause", "application/json", "").status()).isEqualTo(400);
@@ -382,6 +385,7 @@ class ConnectorsIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> actions(hal).size() == 1);
     Thread.sleep(1000);
     assertThat(actions(hal).getJsonObject(0).getString("status")).isEqualTo("pending");
+    assertThat(actions(hal).getJsonObject(0).getString("reason")).isEqualTo("held");
     JsonObject slack = connector("slack");
     assertThat(slack.getBoolean("on")).isFalse();
     assertThat(slack.getJsonArray("channels")).contains("chat");

@@ -169,6 +169,8 @@ class RestartIT {
     pb.environment().put("RAPPORT_WEBHOOK_URL", webhook.url());
     pb.environment().put("RAPPORT_ACTIONS_CONNECTOR", "webhook");
     pb.environment().put("RAPPORT_OUTBOX_POLL_INTERVAL", "PT0.2S");
+    // every action must go out whatever the hour the test runs at
+    pb.environment().put("RAPPORT_GUARD_QUIET_ENABLED", "false");
     pb.environment().put("RAPPORT_ADMIN_KEY", ServerContract.ADMIN_KEY);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));

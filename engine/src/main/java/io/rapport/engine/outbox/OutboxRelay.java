@@ -4,6 +4,7 @@ import io.rapport.engine.metrics.JourneyMetrics;
 import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.ConnectorPause;
 import io.rapport.engine.store.Delivery;
+import io.rapport.engine.store.Guarded;
 import io.rapport.engine.store.OutboxAction;
 import io.rapport.engine.store.Store;
 import io.rapport.messages.ActionMessage;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay implements ActionHandOff {
   /** Most committed actions held in memory; the rest go out through the poll when their claim ends. */
   private static final int HAND_OFF_CAPACITY = 20_000;
+  /**
+   * How long an action whose connector is paused or off waits before it is looked at again; a resume, and a start,
+   * release the held actions at once. Held, it is out of the way of the due actions the poll takes.
+   */
+  private static final Duration HOLD = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
   /**
@@ -84,6 +90,8 @@ public final class OutboxRelay implements ActionHandOff {
   /** Paused connectors as last read from the store; only the relay thread writes it. */
   private volatile Set<String> paused = Set.of();
   private final AtomicBoolean pausesChanged = new AtomicBoolean(true);
+  /** Whether the held actions are to be made due again (at start, and after a pause or resume). */
+  private final AtomicBoolean releaseHeld = new AtomicBoolean(true);
   private final UnsubscribeLinks unsubscribe;
 
   public OutboxRelay(Vertx vertx, Store store, JourneyMetrics metrics, Options options, Guardrails guardrails,
@@ -119,13 +127,14 @@ public final class OutboxRelay implements ActionHandOff {
   }
 
   /**
-   * A claim while the hand-off has room; none once it is three-quarters full. Actions claimed and then not held
-   * (the hand-off full) would wait out their lease, and the poll, which takes the oldest due actions first, would
-   * step over every one of them each time: at full load with the relay behind, 70 ms a poll.
+   * A claim while the hand-off holds less than two rounds of sends; none beyond, leaving the new actions to the poll.
+   * A handed-over action must go out before its lease is within a delivery timeout of its end (5 s after the claim),
+   * or it waits out the lease, claimed, at the head of the outbox, where every poll steps over it: with the hand-off
+   * allowed to fill (20,000) at full load, a poll stepped over thousands and took 60-90 ms.
    */
   @Override
   public Instant claimUntil(Instant now) {
-    return handedOver.remainingCapacity() >= HAND_OFF_CAPACITY / 4 ? now.plus(lease()) : null;
+    return handedOver.size() < 2 * options.maxInFlight() ? now.plus(lease()) : null;
   }
 
   @Override
@@ -230,7 +239,13 @@ public final class OutboxRelay implements ActionHandOff {
     lastPoll = System.nanoTime();
     paused = store.pausedConnectors().stream().map(ConnectorPause::connector).collect(Collectors.toUnmodifiableSet());
     pausesChanged.set(false);
-    List<OutboxAction> due = store.claimDueActions(clock.instant(), most, lease(), sendable());
+    if (releaseHeld.getAndSet(false)) {
+      store.releaseHeld(clock.instant());
+    }
+    // every due action, whatever its channel: those whose connector is paused or off are held below, out of the
+    // way; left due, the poll would step over all of them every time (120,000 a poll after a few minutes of load
+    // with the support channel's connector off)
+    List<OutboxAction> due = store.claimDueActions(clock.instant(), most, lease(), ChannelFilter.all());
     // sent already (its result waits to be recorded): not again
     sendAll(due.stream().filter(a -> !unrecorded.containsKey(a.id())).toList());
     return due.size();
@@ -253,6 +268,7 @@ public final class OutboxRelay implements ActionHandOff {
 
   /** A pause or resume was just recorded: read the pauses before the next send rather than at the next poll. */
   public void pausesChanged() {
+    releaseHeld.set(true);
     pausesChanged.set(true);
     pollWanted.set(true);
     nudge();
@@ -260,7 +276,8 @@ public final class OutboxRelay implements ActionHandOff {
 
   /**
    * Sends actions to their connectors: the one place every action leaves by. Actions whose connector is paused or
-   * off are given back to the outbox, pending and due, without an attempt counted.
+   * off are given back to the outbox, pending without an attempt counted, held (reason {@value Store#HELD}) until a
+   * resume or a start releases them, or {@link #HOLD} has passed.
    */
   private void sendAll(List<OutboxAction> actions) {
     if (actions.isEmpty()) {
@@ -268,16 +285,17 @@ public final class OutboxRelay implements ActionHandOff {
     }
     ChannelFilter sendable = sendable();
     List<OutboxAction> going = new ArrayList<>(actions.size());
-    List<Delivery> waiting = new ArrayList<>();
+    List<Guarded> waiting = new ArrayList<>();
+    Instant lookAgain = clock.instant().plus(HOLD);
     for (OutboxAction a : actions) {
       if (sendable.admits(a.channel())) {
         going.add(a);
       } else {
-        waiting.add(new Delivery(a.id(), Delivery.Status.PENDING, a.attempts(), clock.instant(), null, null));
+        waiting.add(Guarded.deferred(a.id(), Store.HELD, lookAgain));
       }
     }
     if (!waiting.isEmpty()) {
-      store.recordDeliveries(waiting);
+      store.recordGuarded(waiting);
       actions.stream().filter(a -> !sendable.admits(a.channel()))
           .forEach(a -> metrics.delivery(connectorFor(a.channel()), "held"));
     }

@@ -99,6 +99,15 @@ public interface Store extends AutoCloseable {
   /** Resumes a connector; false when it was not paused. */
   boolean resumeConnector(String connector);
 
+  /**
+   * Makes every action held for a paused or unconfigured connector (pending, reason {@value #HELD}) due at {@code
+   * now}, its reason cleared: the relay sends those whose connector takes them now and holds the rest again.
+   */
+  void releaseHeld(Instant now);
+
+  /** The reason of a pending action held back because its connector is paused or has no address. */
+  String HELD = "held";
+
   /** Records delivery results, in one transaction. */
   void recordDeliveries(List<Delivery> deliveries);
 

@@ -197,6 +197,9 @@ public final class InMemoryStore implements Store {
   public void recordDeliveries(List<Delivery> deliveries) {}
 
   @Override
+  public void releaseHeld(Instant now) {}
+
+  @Override
   public synchronized Map<String, Recipient> recipients(Collection<String> customerIds, Instant marketingSince) {
     Map<String, Recipient> found = new HashMap<>();
     customerIds.stream().filter(customers::containsKey)

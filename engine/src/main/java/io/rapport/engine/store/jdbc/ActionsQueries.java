@@ -117,6 +117,16 @@ final class ActionsQueries {
     });
   }
 
+  void releaseHeld(java.time.Instant now) {
+    jdbc.inTransaction("cannot release the held actions", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE actions SET next_attempt_at = ?, reason = NULL"
+          + " WHERE status = 'pending' AND reason = '" + io.rapport.engine.store.Store.HELD + "'")) {
+        ps.setObject(1, Jdbc.ts(now));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
   boolean resume(String connector) {
     return jdbc.inTransaction("cannot resume connector " + connector, c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM connector_pauses WHERE connector = ?")) {

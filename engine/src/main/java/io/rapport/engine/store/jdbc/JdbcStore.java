@@ -247,6 +247,11 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public void releaseHeld(Instant now) {
+    actions.releaseHeld(now);
+  }
+
+  @Override
   public final void recordDeliveries(List<Delivery> deliveries) {
     if (!deliveries.isEmpty()) {
       jdbc.inTransaction("cannot record deliveries", c -> {

@@ -9,6 +9,7 @@ import io.rapport.engine.store.Decided;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.Guarded;
 import io.rapport.engine.store.OutboxAction;
+import io.rapport.engine.store.Store;
 import io.rapport.rules.ActionRequest;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -145,7 +146,8 @@ final class OutboxTable {
   /** Records delivery results in one batched statement. */
   void record(Connection c, List<Delivery> deliveries) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE actions SET status = ?, attempts = ?, next_attempt_at = ?,"
-        + " last_error = ?, sent_at = ?, claimed_until = NULL WHERE id = ?")) {
+        + " last_error = ?, sent_at = ?, claimed_until = NULL, reason = NULLIF(reason, '" + Store.HELD + "')"
+        + " WHERE id = ?")) {
       for (Delivery d : deliveries) {
         ps.setString(1, d.status().column());
         ps.setInt(2, d.attempts());

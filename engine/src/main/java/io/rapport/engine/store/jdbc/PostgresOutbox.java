@@ -3,6 +3,7 @@ package io.rapport.engine.store.jdbc;
 import io.rapport.engine.store.ChannelFilter;
 import io.rapport.engine.store.Delivery;
 import io.rapport.engine.store.OutboxAction;
+import io.rapport.engine.store.Store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +33,9 @@ final class PostgresOutbox {
   }
   private static final String RECORD =
       "UPDATE actions AS a SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at::timestamptz,"
-          + " last_error = u.last_error, sent_at = u.sent_at::timestamptz, claimed_until = NULL"
+          + " last_error = u.last_error, sent_at = u.sent_at::timestamptz, claimed_until = NULL,"
+          // attempted, it is held no longer
+          + " reason = NULLIF(a.reason, '" + Store.HELD + "')"
           + " FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[])"
           + " AS u(id, status, attempts, next_attempt_at, last_error, sent_at) WHERE a.id = u.id";
 
