@@ -3,19 +3,15 @@ package io.rapport.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rapport.engine.config.Settings;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,54 +25,28 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DiscountCodesIT {
-  private final List<Server> servers = new ArrayList<>();
-  private TestDatabase database;
-  private WebhookReceiver webhook;
+  private WebhookServers servers;
   private Instant start;
 
   @BeforeAll
   void start() throws Exception {
-    webhook = new WebhookReceiver();
+    servers = new WebhookServers();
     start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (Server s : servers) {
-      s.close();
-    }
-    webhook.close();
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  private Server server(String dbUrl) throws Exception {
-    Map<String, String> values = new HashMap<>();
-    values.put("http.port", "0");
-    values.put("rules.decision-timeout", "PT5S"); // a first decision on a loaded machine is slow
-    values.put("data.dir", Files.createTempDirectory("rapport-codes").toString());
-    values.put("db.url", dbUrl);
-    values.put("drop.dir", "off");
-    values.put("webhook.url", webhook.url());
-    values.put("actions.connector", "webhook");
-    values.put("admin.key", ServerContract.ADMIN_KEY);
-    values.put("guard.quiet.enabled", "false");
-    values.put("guard.frequency.max", "0");
-    Server s = Server.start(Settings.of(values));
-    servers.add(s);
-    return s;
+    servers.close();
   }
 
   @Test
   void onPostgres() throws Exception {
-    database = TestDatabase.create();
-    aCodeIsRedeemedOnceAndEveryOtherUseIsRecordedAsRefused(server(database.url()));
+    aCodeIsRedeemedOnceAndEveryOtherUseIsRecordedAsRefused(servers.start(servers.postgresUrl()));
   }
 
   @Test
   void onTheEmbeddedStore() throws Exception {
-    aCodeIsRedeemedOnceAndEveryOtherUseIsRecordedAsRefused(server(""));
+    aCodeIsRedeemedOnceAndEveryOtherUseIsRecordedAsRefused(servers.start(""));
   }
 
   private void aCodeIsRedeemedOnceAndEveryOtherUseIsRecordedAsRefused(Server server) throws Exception {
@@ -91,7 +61,7 @@ class DiscountCodesIT {
         .findFirst().orElse(null), a -> a != null);
     String code = reward.getJsonObject("params").getString("discountCode");
     assertThat(code).matches("R10-[A-HJ-NP-Z2-9]{10}");
-    assertThat(webhook.to(customer)).anySatisfy(d -> assertThat(d.body().encode()).contains(code));
+    assertThat(servers.webhook().to(customer)).anySatisfy(d -> assertThat(d.body().encode()).contains(code));
 
     Map<String, Object> issued = row(server, "SELECT customer_id, percent, rule, template, action_id, issued_at,"
         + " expires_at, status FROM discount_codes WHERE code = ?", code);

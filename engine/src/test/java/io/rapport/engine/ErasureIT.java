@@ -3,7 +3,6 @@ package io.rapport.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rapport.engine.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -13,9 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,59 +25,26 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErasureIT {
-  private final List<Server> servers = new ArrayList<>();
-  private final Map<Server, java.nio.file.Path> dataDirs = new HashMap<>();
-  private TestDatabase database;
-  private WebhookReceiver webhook;
+  private WebhookServers servers;
 
   @BeforeAll
   void start() throws Exception {
-    webhook = new WebhookReceiver();
+    servers = new WebhookServers();
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (Server s : servers) {
-      s.close();
-    }
-    webhook.close();
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  private Server server(String dbUrl) throws Exception {
-    Map<String, String> values = new HashMap<>();
-    values.put("http.port", "0");
-    values.put("rules.decision-timeout", "PT5S"); // a first decision on a loaded machine is slow
-    java.nio.file.Path dataDir = Files.createTempDirectory("rapport-erasure");
-    values.put("data.dir", dataDir.toString());
-    values.put("db.url", dbUrl);
-    values.put("drop.dir", "off");
-    values.put("webhook.url", webhook.url());
-    values.put("actions.connector", "webhook");
-    values.put("actions.connectors", "support=log");
-    values.put("outbox.backoff-initial", "PT0.1S");
-    values.put("outbox.backoff-max", "PT0.2S");
-    values.put("outbox.poll-interval", "PT0.1S");
-    values.put("admin.key", ServerContract.ADMIN_KEY);
-    values.put("guard.quiet.enabled", "false");
-    values.put("guard.frequency.max", "0");
-    Server s = Server.start(Settings.of(values));
-    servers.add(s);
-    dataDirs.put(s, dataDir);
-    return s;
+    servers.close();
   }
 
   @Test
   void onPostgres() throws Exception {
-    database = TestDatabase.create();
-    erasureLeavesNothingAndAnOldEventDeliveredAgainDoesNotRebuildTheCustomer(server(database.url()));
+    erasureLeavesNothingAndAnOldEventDeliveredAgainDoesNotRebuildTheCustomer(servers.start(servers.postgresUrl()));
   }
 
   @Test
   void onTheEmbeddedStore() throws Exception {
-    erasureLeavesNothingAndAnOldEventDeliveredAgainDoesNotRebuildTheCustomer(server(""));
+    erasureLeavesNothingAndAnOldEventDeliveredAgainDoesNotRebuildTheCustomer(servers.start(""));
   }
 
   private void erasureLeavesNothingAndAnOldEventDeliveredAgainDoesNotRebuildTheCustomer(Server server)
@@ -113,7 +77,7 @@ class ErasureIT {
     assertThat(all.getJsonArray("actions")).isNotEmpty();
     assertThat(all.getJsonArray("timers")).isNotEmpty();
     assertThat(all.getJsonArray("discount_codes")).hasSize(1);
-    String readKey = Files.readString(dataDirs.get(server).resolve("read.key")).trim();
+    String readKey = Files.readString(servers.dataDir(server).resolve("read.key")).trim();
     assertThat(new Api(server.port()).get("/v1/customers/" + customer + "/export", readKey).status()).isEqualTo(403);
 
     assertThat(new Api(server.port()).delete("/v1/customers/" + customer, null).status()).isEqualTo(401);

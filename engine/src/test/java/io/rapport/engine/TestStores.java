@@ -17,17 +17,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Opens stores for a test, on embedded H2 or on a fresh PostgreSQL database, and closes them with their databases
  * after it: {@code @RegisterExtension final TestStores stores = new TestStores();}.
  */
-final class TestStores implements AfterEachCallback {
+public final class TestStores implements AfterEachCallback {
   /** The server's default {@code db.flush-after-kb}. */
   static final int FLUSH_AFTER_KB = Settings.of(Map.of()).get(Settings.DB_FLUSH_AFTER_KB);
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   /** {@code backend} is {@code h2} or {@code postgresql}. */
-  JdbcStore open(String backend) throws Exception {
+  public JdbcStore open(String backend) throws Exception {
     return open(backend, FLUSH_AFTER_KB);
   }
 
-  JdbcStore open(String backend, int flushAfterKb) throws Exception {
+  public JdbcStore open(String backend, int flushAfterKb) throws Exception {
     String url;
     if (backend.equals("postgresql")) {
       TestDatabase database = TestDatabase.create();

@@ -2,13 +2,11 @@ package io.rapport.engine.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rapport.engine.TestDatabase;
+import io.rapport.engine.TestStores;
 import io.rapport.engine.store.CustomerFilter;
 import io.rapport.engine.store.WriteBatch;
 import io.rapport.rules.Customer;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -20,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,28 +29,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CustomerPagesIT {
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
   private JdbcStore store;
 
-  @AfterEach
-  void close() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
-
   private void open(String backend) throws Exception {
-    String url;
-    if (backend.equals("postgresql")) {
-      TestDatabase database = TestDatabase.create();
-      opened.add(database);
-      url = database.url();
-    } else {
-      Path dir = Files.createTempDirectory("rapport-pages");
-      url = Database.embeddedUrl(dir);
-    }
-    store = Database.open(new Database.Options(url, "", "", 2, 64), null);
-    opened.add(store);
+    store = stores.open(backend, 64);
   }
 
   @ParameterizedTest
