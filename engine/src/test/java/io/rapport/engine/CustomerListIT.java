@@ -73,7 +73,9 @@ class CustomerListIT {
   @Test
   void badQueriesAreRefusedWith400SayingWhy() throws Exception {
     for (String query : List.of("limit=0", "limit=501", "limit=ten", "stage=NO%20SUCH", "stage=%3Cb%3E",
-        "after=%21%21not-a-cursor", "after=_w", "q=" + "x".repeat(201))) {
+        "after=%21%21not-a-cursor", "after=_w", "q=" + "x".repeat(201), "q=%00", "q=a%0Ab",
+        // a cursor that decodes to U+0000
+        "after=AA")) {
       Api.Response r = reader.get("/v1/customers?" + query);
       assertThat(r.status()).as(query).isEqualTo(400);
       assertThat(r.json().getString("error")).as(query).isNotBlank();
@@ -85,5 +87,20 @@ class CustomerListIT {
     assertThat(managers.anonymous.get("/v1/customers").status()).isEqualTo(401);
     assertThat(managers.anonymous.get("/v1/customers", ManagersServer.INGEST_KEY).status()).isEqualTo(403);
     assertThat(managers.anonymous.get("/v1/customers", ManagersServer.ADMIN_KEY).status()).isEqualTo(200);
+  }
+
+  @Test
+  void readOpenLetsAnyoneLookACustomerUpButNotListThemAll(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    try (Server open = Server.start(io.rapport.engine.config.Settings.of(java.util.Map.of("http.port", "0",
+        "data.dir", dir.toString(), "read.open", "true", "ingest.open", "true")))) {
+      Api anyone = new Api(open.port());
+      String one = managers.tp.purchase("open-p-1", "open-1", 10);
+      assertThat(anyone.post("/v1/touchpoints", "application/json", one).status()).isEqualTo(202);
+      assertThat(anyone.customer("open-1").status()).isEqualTo(200);
+      Api.Response list = anyone.get("/v1/customers");
+      assertThat(list.status()).isEqualTo(401);
+      assertThat(list.json().getString("error")).contains("read key");
+    }
   }
 }

@@ -56,7 +56,7 @@ public final class Keys {
     held.add(new Held(Scope.INGEST.word(), Scope.INGEST, bytes(orKept(options.ingestKey(), dataDir, Scope.INGEST))));
     if (options.readOpen()) {
       LOG.warn("read.open is set: customers, journeys, rules and stats can be read WITHOUT a key by anyone who can"
-          + " reach this server");
+          + " reach this server (listing every customer, GET /v1/customers, still needs a key)");
     }
     if (options.ingestOpen()) {
       LOG.warn("ingest.open is set: anyone who can reach this server can send touchpoints WITHOUT a key");

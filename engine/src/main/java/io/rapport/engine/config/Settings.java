@@ -140,8 +140,8 @@ public final class Settings {
       Setting.secret("read.key", "", "Key for reading customers, journeys, rules and stats; empty means one is "
           + "generated in data.dir/read.key at first start.").hiddenFromRoutes();
   public static final Setting<Boolean> READ_OPEN =
-      flag("read.open", "Let customers, journeys, rules and stats be read without a key; the server warns of it at "
-          + "every start.");
+      flag("read.open", "Let customers, journeys, rules and stats be read without a key (listing every customer "
+          + "still needs one); the server warns of it at every start.");
   public static final Setting<String> ADMIN_KEY =
       Setting.secret("admin.key", "", "Key for everything, the admin endpoints included (Authorization: Bearer KEY); "
           + "empty means one is generated in data.dir/admin.key at first start.").hiddenFromRoutes();

@@ -34,7 +34,7 @@ public final class CustomerApi {
 
   public void mount(Router router) {
     router.get("/v1/customers").handler(ctx -> {
-      if (guard.allows(ctx, Scope.READ)) {
+      if (guard.allowsWithKey(ctx, Scope.READ)) {
         list(ctx);
       }
     });

@@ -35,8 +35,9 @@ final class CustomerListQuery {
           "stage must be a stage name: one word of at most 64 letters, digits, '_', '-' or '.'");
     }
     String q = params.get("q");
-    if (q != null && q.length() > MAX_ID) {
-      throw new IllegalArgumentException("q is the start of a customer id: at most " + MAX_ID + " characters");
+    if (q != null && (q.length() > MAX_ID || hasControl(q))) {
+      throw new IllegalArgumentException("q is the start of a customer id: at most " + MAX_ID
+          + " characters, none of them a control character");
     }
     return new CustomerFilter(stage, q, cursor(params.get("after")), limit(params.get("limit")));
   }
@@ -56,6 +57,11 @@ final class CustomerListQuery {
     throw new IllegalArgumentException("limit must be a whole number from 1 to " + MOST_PER_PAGE);
   }
 
+  /** Whether the text holds a control character (U+0000 among them, which PostgreSQL's text refuses). */
+  private static boolean hasControl(String text) {
+    return text.chars().anyMatch(Character::isISOControl);
+  }
+
   /** The id a cursor stands for; null for none. */
   private static String cursor(String text) {
     if (text == null || text.isEmpty()) {
@@ -65,7 +71,7 @@ final class CustomerListQuery {
       byte[] bytes = Base64.getUrlDecoder().decode(text);
       String id = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      if (!id.isEmpty() && id.length() <= MAX_ID) {
+      if (!id.isEmpty() && id.length() <= MAX_ID && !hasControl(id)) {
         return id;
       }
     } catch (IllegalArgumentException | CharacterCodingException e) {

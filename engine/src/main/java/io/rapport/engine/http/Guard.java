@@ -18,7 +18,11 @@ final class Guard {
 
   /** The holder's name when the request may go on; empty when it was answered already. */
   Optional<String> admits(RoutingContext ctx, Scope scope) {
-    if (keys.open(scope)) {
+    return admits(ctx, scope, keys.open(scope));
+  }
+
+  private Optional<String> admits(RoutingContext ctx, Scope scope, boolean open) {
+    if (open) {
       return Optional.of("anonymous");
     }
     String header = ctx.request().getHeader("Authorization");
@@ -37,5 +41,13 @@ final class Guard {
   /** Whether the request may go on; answered when not. */
   boolean allows(RoutingContext ctx, Scope scope) {
     return admits(ctx, scope).isPresent();
+  }
+
+  /**
+   * Like {@link #allows}, but a key is needed even where the scope was opened: for surfaces that hand out every
+   * customer at once (an open read scope lets anyone look up a customer whose id they know, not list them all).
+   */
+  boolean allowsWithKey(RoutingContext ctx, Scope scope) {
+    return admits(ctx, scope, false).isPresent();
   }
 }

@@ -172,11 +172,20 @@ public final class StatsApi {
     if (values.size() > 1) {
       throw new IllegalArgumentException(name + " is given more than once");
     }
+    Instant at;
     try {
-      return OffsetDateTime.parse(values.get(0)).toInstant();
+      at = OffsetDateTime.parse(values.get(0)).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(name + " must be an ISO-8601 time with an offset, such as "
           + "2026-11-24T10:15:00Z");
     }
+    // the stores' timestamps end long before what ISO-8601 can write (year +300000 parses)
+    if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+      throw new IllegalArgumentException(name + " must be from the year 1970 to 9999");
+    }
+    return at;
   }
+
+  private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 }

@@ -30,7 +30,10 @@ public final class HttpIntake implements Processor {
     in.setBody(new ValidTouchpoints(TouchpointReader.parse(contentType, body, maxItems), backfill));
   }
 
-  /** The query's backfill parameter: true or false (the default); anything else is refused. */
+  /**
+   * The query's backfill parameter: true or false (the default); anything else is refused, and so is any other
+   * parameter, since a misspelt backfill would send last year's history out as today's actions.
+   */
   static boolean backfill(String query) {
     if (query == null || query.isEmpty()) {
       return false;
@@ -38,10 +41,15 @@ public final class HttpIntake implements Processor {
     boolean backfill = false;
     for (String pair : query.split("&")) {
       String[] kv = pair.split("=", 2);
-      if (!kv[0].equals("backfill")) {
+      String name = decoded(kv[0]);
+      if (name.isEmpty()) {
         continue;
       }
-      String value = kv.length == 2 ? kv[1] : "";
+      if (!name.equals("backfill")) {
+        throw new RejectedInput(400, "POST /v1/touchpoints takes one query parameter, backfill=true|false, not '"
+            + (name.length() > 20 ? name.substring(0, 20) + "..." : name) + "'", null);
+      }
+      String value = kv.length == 2 ? decoded(kv[1]) : "";
       if (value.equals("true")) {
         backfill = true;
       } else if (!value.equals("false")) {
@@ -50,5 +58,13 @@ public final class HttpIntake implements Processor {
       }
     }
     return backfill;
+  }
+
+  private static String decoded(String part) {
+    try {
+      return java.net.URLDecoder.decode(part, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedInput(400, "the query is not URL-encoded: " + e.getMessage(), null);
+    }
   }
 }
